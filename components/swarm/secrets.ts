@@ -1,0 +1,66 @@
+import * as docker from "@pulumi/docker";
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSecrets } from "../../config/pulumi";
+import type { SecretFileModel } from "../../model/types";
+import { dockerLabels, LABEL } from "../labels";
+
+/** A Docker secret as services reference it. */
+export interface SecretReference {
+    readonly id: pulumi.Output<string>;
+    readonly name: pulumi.Output<string>;
+    readonly file: SecretFileModel;
+}
+
+/** Arguments of a machine's Docker secrets. */
+export interface SwarmSecretsArgs {
+    readonly machine: string;
+    /** Which secret files the groups mount (from the model). */
+    readonly files: readonly SecretFileModel[];
+    /** Their values, as Pulumi secrets from the stack config. */
+    readonly values: StackSecrets;
+}
+
+/** The secret's value from the stack config. */
+export function secretValue(values: StackSecrets, file: SecretFileModel): pulumi.Output<string> {
+    if (file.configKey === "redisPassword") {
+        return values.redisPassword;
+    }
+    const value = file.entry === undefined ? undefined : values.zmqCertificates[file.entry];
+    if (!value) {
+        throw new Error(`no value for secret file ${file.key}`);
+    }
+    return value;
+}
+
+/**
+ * Docker secrets for the Redis password and the CurveZMQ certificates. A Docker secret is immutable,
+ * so its name carries a hash of its content: rotating a value in the stack config creates a new
+ * secret, moves the services to it, then removes the old one. The stack config (encrypted) is the
+ * durable copy, so these copies are not retained on delete: old credentials must not linger.
+ */
+export class SwarmSecrets extends pulumi.ComponentResource {
+    public readonly references: ReadonlyMap<string, SecretReference>;
+
+    constructor(name: string, args: SwarmSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cascade:swarm:Secrets", name, {}, opts);
+        const references = new Map<string, SecretReference>();
+        for (const file of args.files) {
+            const value = secretValue(args.values, file);
+            // A short content hash is not secret; unwrapping it keeps the name readable in previews.
+            const hash = pulumi.unsecret(value.apply((v) => crypto.createHash("sha256").update(v).digest("hex").slice(0, 12)));
+            const secret = new docker.Secret(
+                `${name}-${file.key}`,
+                {
+                    name: pulumi.interpolate`cascade-${args.machine}-${file.key}-${hash}`,
+                    data: value.apply((v) => Buffer.from(v, "utf8").toString("base64")),
+                    labels: dockerLabels({ [LABEL.machine]: args.machine, [LABEL.managedBy]: "pulumi" }),
+                },
+                { parent: this },
+            );
+            references.set(file.key, { id: secret.id, name: secret.name, file });
+        }
+        this.references = references;
+        this.registerOutputs({ secretNames: [...references.values()].map((r) => r.name) });
+    }
+}

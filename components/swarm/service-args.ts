@@ -1,0 +1,90 @@
+import type * as docker from "@pulumi/docker";
+import type * as pulumi from "@pulumi/pulumi";
+import { goDuration, nanoCpus } from "../../model/units";
+import type { HealthModel, MountModel, ResourceAmounts, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
+import type { SecretReference } from "./secrets";
+
+// Mappings from the model to the Docker provider's Service inputs. Durations are written the way the
+// provider reads them back (Go's format), and units are the provider's: bytes and nano-CPUs.
+
+/** How long `pulumi up` waits for a service's tasks to be running and healthy before moving on. */
+export const CONVERGE = { delay: goDuration(5), timeout: goDuration(600) };
+
+export function healthcheckArgs(health: HealthModel): docker.types.input.ServiceTaskSpecContainerSpecHealthcheck {
+    return {
+        tests: ["CMD-SHELL", health.command],
+        interval: goDuration(health.intervalSeconds),
+        timeout: goDuration(health.timeoutSeconds),
+        retries: health.retries,
+        startPeriod: goDuration(health.startPeriodSeconds),
+    };
+}
+
+export function restartPolicyArgs(policy: RestartPolicyModel): docker.types.input.ServiceTaskSpecRestartPolicy {
+    // delay and window are always explicit: the provider diffs them forever otherwise (pulumi-docker#1285).
+    return {
+        condition: policy.condition,
+        delay: goDuration(policy.delaySeconds),
+        maxAttempts: policy.maxAttempts,
+        window: goDuration(policy.windowSeconds),
+    };
+}
+
+/** The update config, and the rollback config that undoes a failed update the same careful way. */
+export function updateArgs(policy: UpdatePolicyModel): { update: docker.types.input.ServiceUpdateConfig; rollback: docker.types.input.ServiceRollbackConfig } {
+    const common = {
+        parallelism: policy.parallelism,
+        delay: goDuration(policy.delaySeconds),
+        monitor: goDuration(policy.monitorSeconds),
+        maxFailureRatio: String(policy.maxFailureRatio),
+        order: policy.order,
+    };
+    // A rollback that fails again pauses for an operator rather than rolling back the rollback.
+    return { update: { ...common, failureAction: policy.failureAction }, rollback: { ...common, failureAction: "pause" } };
+}
+
+export function resourcesArgs(
+    limits: ResourceAmounts,
+    reservations: ResourceAmounts,
+    gpus: number,
+    gpuKind: string,
+): docker.types.input.ServiceTaskSpecResources {
+    return {
+        limits: { nanoCpus: nanoCpus(limits.cpus), memoryBytes: limits.memoryBytes },
+        reservation: {
+            nanoCpus: nanoCpus(reservations.cpus),
+            memoryBytes: reservations.memoryBytes,
+            // S2: the node advertises `<kind>=GPU-<uuid>`; the service reserves a count of that kind.
+            ...(gpus > 0 ? { genericResources: { discreteResourcesSpecs: [`${gpuKind}=${gpus}`] } } : {}),
+        },
+    };
+}
+
+export function mountArgs(mounts: readonly MountModel[]): docker.types.input.ServiceTaskSpecContainerSpecMount[] {
+    return mounts.map((m) => ({ type: "volume", source: m.volumeName, target: m.target, readOnly: m.readOnly }));
+}
+
+/** Secret files readable by root only. */
+export function secretArgs(references: readonly SecretReference[]): docker.types.input.ServiceTaskSpecContainerSpecSecret[] {
+    return references.map((r) => ({
+        secretId: r.id,
+        secretName: r.name,
+        fileName: r.file.target,
+        fileUid: "0",
+        fileGid: "0",
+        fileMode: 0o400,
+    }));
+}
+
+export function logDriverArgs(logging: { maxSize: string; maxFile: number }): docker.types.input.ServiceTaskSpecLogDriver {
+    return { name: "json-file", options: { "max-size": logging.maxSize, "max-file": String(logging.maxFile) } };
+}
+
+/** The internal network with the agents' DNS aliases, and the external one when the group needs it. */
+export function networkArgs(
+    internalId: pulumi.Input<string>,
+    aliases: readonly string[],
+    externalId: pulumi.Input<string> | undefined,
+): docker.types.input.ServiceTaskSpecNetworksAdvanced[] {
+    return [{ id: internalId, aliases: [...aliases] }, ...(externalId ? [{ id: externalId }] : [])];
+}

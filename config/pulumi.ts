@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { ConfigError } from "./errors";
+import { loadStack, type LoadedStack } from "./load";
+
+// The only place that reads Pulumi's config. It validates everything before the program registers a
+// single resource, and turns the secret values into Pulumi secrets that never enter the model.
+
+export interface ProgramOptions {
+    /** The config file named in error messages; defaults to Pulumi.<stack>.yaml. */
+    readonly stackFile?: string;
+}
+
+/** Secret values, as Pulumi secrets: encrypted in state, masked in previews. */
+export interface StackSecrets {
+    readonly redisPassword: pulumi.Output<string>;
+    /** CurveZMQ certificate files by file name. */
+    readonly zmqCertificates: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+export interface StackInput extends LoadedStack {
+    readonly secrets: StackSecrets;
+}
+
+/**
+ * The SDK's own answer to "is this key a secret?". It is marked internal in the SDK's typings, but it
+ * is the one place that knows, both under the CLI and under mocks (where no environment is set).
+ */
+const sdkConfig = runtimeConfig as unknown as { isConfigSecret?: (key: string) => boolean };
+
+function secretKeys(config: Readonly<Record<string, string>>): Set<string> {
+    const isSecret = sdkConfig.isConfigSecret;
+    if (!isSecret) {
+        throw new Error("this @pulumi/pulumi version no longer exposes isConfigSecret; pin the version in package.json");
+    }
+    return new Set(Object.keys(config).filter((key) => isSecret(key)));
+}
+
+/** Reads, validates and models this stack's config; a bad config ends the program with its message only. */
+export function readStackInput(options: ProgramOptions = {}): StackInput {
+    const stack = pulumi.getStack();
+    try {
+        const config = pulumi.runtime.allConfig();
+        const loaded = loadStack({
+            config,
+            secretKeys: secretKeys(config),
+            stackFile: options.stackFile ?? `Pulumi.${stack}.yaml`,
+            identity: { project: pulumi.getProject(), stack },
+        });
+        const certificates = Object.fromEntries(
+            Object.entries(loaded.config.zmqCertificates).map(([file, content]) => [file, pulumi.secret(content)]),
+        );
+        return {
+            ...loaded,
+            secrets: { redisPassword: pulumi.secret(loaded.config.redisPassword), zmqCertificates: certificates },
+        };
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            // RunError ends the program with this message alone, without a stack trace.
+            throw new pulumi.RunError(error.message);
+        }
+        throw error;
+    }
+}

@@ -1,0 +1,400 @@
+import type { StackConfig } from "../config/schema/stack";
+import type { Topology, TopologyAgent, TopologyGroup, VolumeMount } from "../config/schema/topology";
+import { budgetOf } from "./budget";
+import { healthOf } from "./health";
+import type {
+    AgentModel,
+    CascadeModel,
+    DirectoryEntry,
+    GroupModel,
+    MachineModel,
+    MountModel,
+    NetworkModel,
+    PhaseModel,
+    RedisModel,
+    RestartPolicyModel,
+    SecretFileModel,
+    UpdatePolicyModel,
+    VolumeModel,
+} from "./types";
+import { isStandalone } from "./validate";
+
+// Derives the model of one machine stack from a validated topology and stack config. Everything that
+// can be derived is derived here, once: DNS names, health commands, placement, phases, budgets, the
+// agents manifest and the environment. Components, policies and the plan only read the result.
+
+export interface ModelIdentity {
+    readonly project: string;
+    readonly stack: string;
+}
+
+/** Docker volume names carry the `cascade_` prefix that `docker stack deploy ... cascade` would give them. */
+export const volumeName = (key: string) => `cascade_${key}`;
+
+export const REDIS_PASSWORD_TARGET = "/run/secrets/redis-password";
+export const ZMQ_CERTIFICATES_DIR = "/run/secrets/zmq";
+
+export function buildModel(topology: Topology, stack: StackConfig, identity: ModelIdentity): CascadeModel {
+    const machine = machineModel(topology, stack);
+    const suffix = topology.networks.dnsSuffix;
+    const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);
+    if (!redisGroup) {
+        throw new Error(`redis.group ${topology.redis.group} is not a group (validateTopology should have said so)`);
+    }
+    const ownerMachine = redisGroup.machine;
+    const secretFiles = secretFilesOf(stack);
+    const redisDns = `redis.${redisGroup.name}.${suffix}`;
+    const mainpcHubEndpoint = stack.mainpc.hubEndpoint ?? defaultHubEndpoint(topology, ownerMachine);
+
+    const enabled = topology.groups
+        .filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)
+        .sort((a, b) => a.phase - b.phase);
+    const phases = phasesOf(enabled);
+
+    const shared = { topology, stack, machine, suffix, secretFiles, redisDns, mainpcHubEndpoint };
+    const groups = enabled.map((g) => groupModel(g, shared, phases));
+
+    const redis = enabled.some((g) => g.name === redisGroup.name)
+        ? redisModel(topology, stack, machine, redisGroup, redisDns, secretFiles)
+        : undefined;
+
+    const networks = {
+        internal: networkModel("internal", topology.networks.internal, stack.network.internalSubnet),
+        external: networkModel("external", topology.networks.external, undefined),
+    };
+
+    return {
+        project: identity.project,
+        stack: identity.stack,
+        platform: stack.platform,
+        machine,
+        ownsSharedResources: stack.machine === ownerMachine,
+        groups,
+        redis,
+        networks,
+        volumes: volumesOf(topology, groups, redis, machine.name),
+        phases,
+        budget: budgetOf(machine, groups, redis, stack.budget.overcommitRatio),
+        directory: directoryOf(groups),
+        secureZmq: stack.secureZmq,
+        secretFiles,
+        gpuResourceKind: stack.gpu.genericResourceKind,
+        allowSysAdmin: stack.audio.allowSysAdmin,
+        data: stack.data,
+        logging: stack.logging,
+        mainpcStack: stack.machine === ownerMachine ? "" : stack.mainpc.stack,
+        mainpcHubEndpoint,
+        dnsSuffix: suffix,
+    };
+}
+
+function machineModel(topology: Topology, stack: StackConfig): MachineModel {
+    const machine = topology.machines[stack.machine];
+    return {
+        name: stack.machine,
+        description: machine.description,
+        environment: machine.environment,
+        nodeLabels: stack.nodeLabels ?? machine.nodeLabels,
+        capacity: {
+            cpus: stack.capacity.cpus,
+            memoryBytes: stack.capacity.memory,
+            gpus: stack.capacity.gpus,
+            gpuModel: stack.capacity.gpuModel,
+            vramBytes: stack.capacity.vram,
+        },
+    };
+}
+
+/** The seed's mainpc_hub_endpoint, as a name that resolves on the overlay. */
+function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
+    for (const group of topology.groups.filter((g) => g.machine === ownerMachine)) {
+        const hub = group.agents.find((a) => a.name === "ObservabilityHub");
+        if (hub) {
+            return `http://${dnsName(hub.name, group.name, topology.networks.dnsSuffix)}:${hub.port}`;
+        }
+    }
+    return "";
+}
+
+export function dnsName(agent: string, group: string, suffix: string): string {
+    return `${agent}.${group}.${suffix}`.toLowerCase();
+}
+
+function phasesOf(groups: readonly TopologyGroup[]): PhaseModel[] {
+    const byPhase = new Map<number, string[]>();
+    for (const group of groups) {
+        byPhase.set(group.phase, [...(byPhase.get(group.phase) ?? []), group.name]);
+    }
+    return [...byPhase.entries()].sort(([a], [b]) => a - b).map(([phase, names]) => ({ phase, groups: names }));
+}
+
+function secretFilesOf(stack: StackConfig): SecretFileModel[] {
+    const files: SecretFileModel[] = [{ key: "redis-password", configKey: "redisPassword", target: REDIS_PASSWORD_TARGET }];
+    if (stack.secureZmq) {
+        for (const entry of Object.keys(stack.zmqCertificates).sort()) {
+            files.push({
+                key: `zmq-${entry.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`,
+                configKey: "zmqCertificates",
+                entry,
+                target: `${ZMQ_CERTIFICATES_DIR}/${entry}`,
+            });
+        }
+    }
+    return files;
+}
+
+interface SharedContext {
+    readonly topology: Topology;
+    readonly stack: StackConfig;
+    readonly machine: MachineModel;
+    readonly suffix: string;
+    readonly secretFiles: readonly SecretFileModel[];
+    readonly redisDns: string;
+    readonly mainpcHubEndpoint: string;
+}
+
+function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly PhaseModel[]): GroupModel {
+    const { topology, stack, machine } = ctx;
+    const override = stack.groups[group.name] ?? { enabled: true };
+    const agents = agentModels(group, ctx);
+    const mounts = mountsOf(topology, [...topology.defaults.volumes, ...group.volumes, ...group.agents.flatMap((a) => a.volumes)]);
+    const publishedPorts = agents.filter((a) => a.published).map((a) => a.port);
+    const capabilities = [...group.capabilities, ...(group.devices.length > 0 && stack.audio.allowSysAdmin ? ["SYS_ADMIN"] : [])];
+    const manifest = JSON.stringify(agents.map(manifestEntry));
+    const agentMemory = group.agents.some((a) => a.memoryLimit !== undefined)
+        ? group.agents.reduce((sum, a) => sum + (a.memoryLimit ?? 0), 0)
+        : undefined;
+    const previousPhase = [...phases].reverse().find((p) => p.phase < group.phase);
+
+    return {
+        name: group.name,
+        shortName: group.name.replace(/^cascade-/, ""),
+        machine: machine.name,
+        purpose: group.purpose,
+        phase: group.phase,
+        dependsOnGroups: previousPhase ? previousPhase.groups : [],
+        image: override.image ?? `${stack.images.registry}/${group.image}:${stack.images.tag}`,
+        replicas: override.replicas ?? group.replicas,
+        scaling: group.scaling ?? { min: 1 },
+        runAs: isStandalone(group) ? "standalone" : "service",
+        resources: {
+            limits: { cpus: group.resources.limits.cpus, memoryBytes: group.resources.limits.memory },
+            reservations: { cpus: group.resources.reservations.cpus, memoryBytes: group.resources.reservations.memory },
+            gpus: group.gpus,
+        },
+        placement: [...machinePlacement(machine), ...(override.placement ?? group.placement)],
+        nodeLabels: { ...machine.nodeLabels, ...group.nodeLabels },
+        environment: {
+            ...machine.environment,
+            SECURE_ZMQ: stack.secureZmq ? "1" : "0",
+            ...group.environment,
+            ...volumeEnvironment(topology, mounts),
+            CASCADE_GROUP: group.name,
+            CASCADE_MACHINE: machine.name,
+            REDIS_HOST: ctx.redisDns,
+            REDIS_PORT: String(topology.redis.port),
+            REDIS_PASSWORD_FILE: REDIS_PASSWORD_TARGET,
+            ...(stack.secureZmq ? { ZMQ_CERTIFICATES_DIR } : {}),
+            CASCADE_AGENTS: manifest,
+        },
+        agents,
+        manifest,
+        health: healthOf(agents.filter((a) => !a.optional).map((a) => a.healthPort), group.healthcheck ?? topology.defaults.healthcheck),
+        mounts,
+        secrets: ctx.secretFiles,
+        external: publishedPorts.length > 0 || group.egress,
+        egress: group.egress,
+        aliases: agents.map((a) => a.dnsName),
+        publishedPorts,
+        restartPolicy: restartPolicyOf(group.restartPolicy ?? topology.defaults.restartPolicy),
+        updatePolicy: updatePolicyOf(group.updateConfig ?? topology.defaults.updateConfig),
+        devices: group.devices,
+        capabilities,
+        ulimits: group.ulimits,
+        groupIds: group.supplementaryGroups.map((name) => stack.hostGroupIds[name]),
+        agentMemoryBytes: agentMemory,
+    };
+}
+
+/** S5: the machine pin, one constraint per machine label. */
+function machinePlacement(machine: MachineModel): string[] {
+    return Object.entries(machine.nodeLabels).map(([key, value]) => `node.labels.${key} == ${value}`);
+}
+
+function agentModels(group: TopologyGroup, ctx: SharedContext): AgentModel[] {
+    const orders = startupOrders(group.agents);
+    return group.agents.map((agent) => ({
+        name: agent.name,
+        group: group.name,
+        machine: ctx.machine.name,
+        dnsName: dnsName(agent.name, group.name, ctx.suffix),
+        port: agent.port,
+        healthPort: agent.healthPort,
+        startupOrder: orders.get(agent.name) ?? 1,
+        dependsOn: agent.dependsOn,
+        environment: {
+            ...agent.environment,
+            ...(agent.mainpcHubEndpoint && ctx.mainpcHubEndpoint ? { MAINPC_HUB_ENDPOINT: ctx.mainpcHubEndpoint } : {}),
+        },
+        memoryLimitBytes: agent.memoryLimit,
+        persistent: agent.persistent,
+        optional: agent.optional,
+        gpuAccess: agent.gpuAccess,
+        realtimePriority: agent.realtimePriority,
+        loadBalanced: agent.loadBalanced,
+        stateSync: agent.stateSync,
+        published: agent.loadBalanced,
+        config: agent.config,
+        mainpcHubEndpoint: agent.mainpcHubEndpoint,
+    }));
+}
+
+/**
+ * The seed's startup_order where given; otherwise one more than the latest of the agent's
+ * dependencies, so agents without dependencies start together at 1.
+ */
+function startupOrders(agents: readonly TopologyAgent[]): Map<string, number> {
+    const byName = new Map(agents.map((a) => [a.name, a]));
+    const orders = new Map<string, number>();
+    const orderOf = (agent: TopologyAgent, seen: ReadonlySet<string>): number => {
+        const known = orders.get(agent.name);
+        if (known !== undefined) {
+            return known;
+        }
+        const deps = agent.dependsOn.map((d) => byName.get(d)).filter((d): d is TopologyAgent => d !== undefined && !seen.has(d.name));
+        const next = new Set([...seen, agent.name]);
+        const order = agent.startupOrder ?? 1 + Math.max(0, ...deps.map((d) => orderOf(d, next)));
+        orders.set(agent.name, order);
+        return order;
+    };
+    for (const agent of agents) {
+        orderOf(agent, new Set());
+    }
+    return orders;
+}
+
+/** One entry of the agents manifest the process supervisor in the image reads (CASCADE_AGENTS). */
+function manifestEntry(agent: AgentModel) {
+    return {
+        name: agent.name,
+        dnsName: agent.dnsName,
+        port: agent.port,
+        healthPort: agent.healthPort,
+        startupOrder: agent.startupOrder,
+        dependsOn: agent.dependsOn,
+        optional: agent.optional,
+        ...(agent.memoryLimitBytes !== undefined ? { memoryLimitBytes: agent.memoryLimitBytes } : {}),
+        env: agent.environment,
+        ...(Object.keys(agent.config).length > 0 ? { config: agent.config } : {}),
+    };
+}
+
+/** Mounts deduplicated by target, in declaration order. */
+function mountsOf(topology: Topology, mounts: readonly VolumeMount[]): MountModel[] {
+    const byTarget = new Map<string, MountModel>();
+    for (const mount of mounts) {
+        if (mount.volume in topology.volumes && !byTarget.has(mount.target)) {
+            byTarget.set(mount.target, { volume: mount.volume, volumeName: volumeName(mount.volume), target: mount.target, readOnly: mount.readOnly });
+        }
+    }
+    return [...byTarget.values()];
+}
+
+function volumeEnvironment(topology: Topology, mounts: readonly MountModel[]): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const mount of mounts) {
+        for (const [name, relative] of Object.entries(topology.volumes[mount.volume].env)) {
+            env[name] = relative === "." ? mount.target : `${mount.target}/${relative}`;
+        }
+    }
+    return env;
+}
+
+function restartPolicyOf(policy: Topology["defaults"]["restartPolicy"]): RestartPolicyModel {
+    return { condition: policy.condition, delaySeconds: policy.delay, maxAttempts: policy.maxAttempts, windowSeconds: policy.window };
+}
+
+function updatePolicyOf(config: Topology["defaults"]["updateConfig"]): UpdatePolicyModel {
+    return {
+        parallelism: config.parallelism,
+        delaySeconds: config.delay,
+        failureAction: config.failureAction,
+        monitorSeconds: config.monitor,
+        maxFailureRatio: config.maxFailureRatio,
+        order: config.order,
+    };
+}
+
+function redisModel(
+    topology: Topology,
+    stack: StackConfig,
+    machine: MachineModel,
+    group: TopologyGroup,
+    dns: string,
+    secretFiles: readonly SecretFileModel[],
+): RedisModel {
+    const secret = secretFiles.find((s) => s.configKey === "redisPassword");
+    if (!secret) {
+        throw new Error("the Redis password secret file is missing from the model");
+    }
+    const { resources } = topology.redis;
+    return {
+        name: "cascade-redis",
+        group: group.name,
+        machine: machine.name,
+        phase: group.phase,
+        image: stack.images.redis,
+        port: topology.redis.port,
+        dnsName: dns,
+        mount: mountsOf(topology, [topology.redis.volume])[0],
+        resources: {
+            limits: { cpus: resources.limits.cpus, memoryBytes: resources.limits.memory },
+            reservations: { cpus: resources.reservations.cpus, memoryBytes: resources.reservations.memory },
+            gpus: 0,
+        },
+        health: {
+            ...healthOf([], topology.defaults.healthcheck),
+            ports: [topology.redis.port],
+            path: "",
+            // The password is read from the secret file inside the container; it never appears in the spec.
+            command: `REDISCLI_AUTH="$(cat ${secret.target})" redis-cli -p ${topology.redis.port} ping | grep -q PONG`,
+        },
+        restartPolicy: restartPolicyOf(topology.defaults.restartPolicy),
+        updatePolicy: updatePolicyOf(topology.defaults.updateConfig),
+        placement: machinePlacement(machine),
+        nodeLabels: machine.nodeLabels,
+        secret,
+    };
+}
+
+function networkModel(role: "internal" | "external", network: Topology["networks"]["internal"], subnetOverride: string | undefined): NetworkModel {
+    return {
+        role,
+        name: network.name,
+        subnet: subnetOverride ?? network.subnet,
+        internal: network.internal,
+        attachable: true,
+        driver: "overlay",
+    };
+}
+
+function volumesOf(topology: Topology, groups: readonly GroupModel[], redis: RedisModel | undefined, machine: string): VolumeModel[] {
+    const keys = new Set([...groups.flatMap((g) => g.mounts.map((m) => m.volume)), ...(redis ? [redis.mount.volume] : [])]);
+    return Object.keys(topology.volumes)
+        .filter((key) => keys.has(key))
+        .map((key) => ({ key, name: volumeName(key), description: topology.volumes[key].description, machine }));
+}
+
+function directoryOf(groups: readonly GroupModel[]): DirectoryEntry[] {
+    return groups.flatMap((g) =>
+        g.agents.map((a) => ({
+            agent: a.name,
+            group: g.name,
+            machine: g.machine,
+            dnsName: a.dnsName,
+            port: a.port,
+            healthPort: a.healthPort,
+            published: a.published,
+        })),
+    );
+}

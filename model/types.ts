@@ -1,0 +1,257 @@
+// The derived model of one machine stack: everything the components, the policies and the plan need,
+// computed once from the validated topology and stack config. Pure data, no Pulumi imports.
+// Units: bytes for memory, cores for CPUs, seconds for durations.
+
+export type Platform = "swarm" | "kubernetes";
+
+export interface ResourceAmounts {
+    readonly cpus: number;
+    readonly memoryBytes: number;
+}
+
+export interface Resources {
+    readonly limits: ResourceAmounts;
+    readonly reservations: ResourceAmounts;
+    /** GPUs reserved per replica. */
+    readonly gpus: number;
+}
+
+export interface MachineModel {
+    readonly name: string;
+    readonly description: string;
+    /** Per-machine environment from the second seed (MACHINE_TYPE, FORCE_LOCAL_SDT). */
+    readonly environment: Readonly<Record<string, string>>;
+    /** Node labels that identify this machine (Swarm constraints, Kubernetes node selector). */
+    readonly nodeLabels: Readonly<Record<string, string>>;
+    readonly capacity: {
+        readonly cpus: number;
+        readonly memoryBytes: number;
+        readonly gpus: number;
+        readonly gpuModel?: string;
+        readonly vramBytes?: number;
+    };
+}
+
+export interface AgentModel {
+    readonly name: string;
+    readonly group: string;
+    readonly machine: string;
+    /** `<agent>.<group>.<suffix>`, lower-cased: the seed's service discovery name. */
+    readonly dnsName: string;
+    readonly port: number;
+    readonly healthPort: number;
+    /** The seed's startup_order, or the position in a dependency-respecting order when absent. */
+    readonly startupOrder: number;
+    readonly dependsOn: readonly string[];
+    readonly environment: Readonly<Record<string, string>>;
+    readonly memoryLimitBytes?: number;
+    readonly persistent: boolean;
+    readonly optional: boolean;
+    readonly gpuAccess: "none" | "optional" | "required";
+    readonly realtimePriority: boolean;
+    readonly loadBalanced: boolean;
+    readonly stateSync: boolean;
+    /** Published outside the cluster (load-balanced agents' ports). */
+    readonly published: boolean;
+    readonly config: Readonly<Record<string, string>>;
+    /** Receives MAINPC_HUB_ENDPOINT (PC2's observability hub). */
+    readonly mainpcHubEndpoint: boolean;
+}
+
+export interface MountModel {
+    readonly volume: string;
+    /** The Docker volume's name: `cascade_<volume>`. */
+    readonly volumeName: string;
+    readonly target: string;
+    readonly readOnly: boolean;
+}
+
+export interface HealthModel {
+    /** Health ports of the non-optional agents, each probed on http://127.0.0.1:<port><path>. */
+    readonly ports: readonly number[];
+    readonly path: string;
+    /** A POSIX shell command that exits 0 only when every probed endpoint answers 2xx. */
+    readonly command: string;
+    readonly intervalSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly retries: number;
+    readonly startPeriodSeconds: number;
+}
+
+export interface RestartPolicyModel {
+    readonly condition: "none" | "on-failure" | "any";
+    readonly delaySeconds: number;
+    readonly maxAttempts: number;
+    readonly windowSeconds: number;
+}
+
+export interface UpdatePolicyModel {
+    readonly parallelism: number;
+    readonly delaySeconds: number;
+    readonly failureAction: "pause" | "continue" | "rollback";
+    readonly monitorSeconds: number;
+    readonly maxFailureRatio: number;
+    readonly order: "stop-first" | "start-first";
+}
+
+export interface UlimitModel {
+    readonly name: string;
+    readonly soft: number;
+    readonly hard: number;
+}
+
+/** A secret file mounted into containers; its value comes from a Pulumi secret, never from the model. */
+export interface SecretFileModel {
+    /** Stable key: `redis-password` or `zmq-<file>`. */
+    readonly key: string;
+    /** The stack config key that holds the value. */
+    readonly configKey: "redisPassword" | "zmqCertificates";
+    /** For zmqCertificates: the file name inside that map. */
+    readonly entry?: string;
+    /** Absolute path inside the container. */
+    readonly target: string;
+}
+
+export interface GroupModel {
+    readonly name: string;
+    /** The group name without the `cascade-` prefix: `core`, `ai-engine`. */
+    readonly shortName: string;
+    readonly machine: string;
+    readonly purpose: string;
+    readonly phase: number;
+    /** Groups of the previous phase on this stack: this group waits for them to be healthy. */
+    readonly dependsOnGroups: readonly string[];
+    readonly image: string;
+    readonly replicas: number;
+    readonly scaling: { readonly min: number; readonly max?: number; readonly reason?: string };
+    /**
+     * `service`: a Swarm service. `standalone`: a container on the machine's own engine, because the
+     * group needs host devices, ulimits or host groups that Swarm services cannot have (S1).
+     */
+    readonly runAs: "service" | "standalone";
+    /** Per replica. */
+    readonly resources: Resources;
+    /** Every constraint, the machine pin first (S5). */
+    readonly placement: readonly string[];
+    /** Machine labels plus the group's own (Kubernetes node selector). */
+    readonly nodeLabels: Readonly<Record<string, string>>;
+    /** Full environment: machine, group, volume paths, service endpoints, secret file paths, manifest. */
+    readonly environment: Readonly<Record<string, string>>;
+    readonly agents: readonly AgentModel[];
+    /** JSON of the agents for the process supervisor in the image (also in CASCADE_AGENTS). */
+    readonly manifest: string;
+    readonly health: HealthModel;
+    readonly mounts: readonly MountModel[];
+    readonly secrets: readonly SecretFileModel[];
+    /** Joins the external network because it publishes a port or needs egress (S7). */
+    readonly external: boolean;
+    readonly egress: boolean;
+    /** Aliases on the internal network: every agent's DNS name. */
+    readonly aliases: readonly string[];
+    readonly publishedPorts: readonly number[];
+    readonly restartPolicy: RestartPolicyModel;
+    readonly updatePolicy: UpdatePolicyModel;
+    readonly devices: readonly string[];
+    /** Added capabilities; every other one is dropped. */
+    readonly capabilities: readonly string[];
+    readonly ulimits: readonly UlimitModel[];
+    /** Numeric host group ids (for example audio = 29). */
+    readonly groupIds: readonly number[];
+    /** Sum of the agents' memory limits, when any agent declares one. */
+    readonly agentMemoryBytes?: number;
+}
+
+export interface RedisModel {
+    readonly name: string;
+    readonly group: string;
+    readonly machine: string;
+    readonly phase: number;
+    readonly image: string;
+    readonly port: number;
+    readonly dnsName: string;
+    readonly mount: MountModel;
+    readonly resources: Resources;
+    readonly health: HealthModel;
+    readonly restartPolicy: RestartPolicyModel;
+    readonly updatePolicy: UpdatePolicyModel;
+    readonly placement: readonly string[];
+    readonly nodeLabels: Readonly<Record<string, string>>;
+    readonly secret: SecretFileModel;
+}
+
+export interface NetworkModel {
+    /** `internal` or `external`. */
+    readonly role: "internal" | "external";
+    readonly name: string;
+    readonly subnet?: string;
+    readonly internal: boolean;
+    readonly attachable: true;
+    readonly driver: "overlay";
+}
+
+export interface VolumeModel {
+    readonly key: string;
+    readonly name: string;
+    readonly description: string;
+    readonly machine: string;
+}
+
+export interface PhaseModel {
+    readonly phase: number;
+    readonly groups: readonly string[];
+}
+
+export interface BudgetLine {
+    readonly name: string;
+    readonly replicas: number;
+    readonly reserved: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
+    readonly limited: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
+}
+
+export interface BudgetModel {
+    readonly machine: string;
+    readonly capacity: MachineModel["capacity"];
+    readonly overcommitRatio: number;
+    /** Each group's (and Redis's) totals: per-replica amounts x replicas. */
+    readonly lines: readonly BudgetLine[];
+    readonly reserved: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
+    readonly limited: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
+}
+
+export interface DirectoryEntry {
+    readonly agent: string;
+    readonly group: string;
+    readonly machine: string;
+    readonly dnsName: string;
+    readonly port: number;
+    readonly healthPort: number;
+    readonly published: boolean;
+}
+
+export interface CascadeModel {
+    readonly project: string;
+    readonly stack: string;
+    readonly platform: Platform;
+    readonly machine: MachineModel;
+    /** True for the stack that owns the shared pieces (networks, Redis): the machine with the lowest phase. */
+    readonly ownsSharedResources: boolean;
+    /** Groups this stack deploys, in phase order. */
+    readonly groups: readonly GroupModel[];
+    readonly redis?: RedisModel;
+    readonly networks: { readonly internal: NetworkModel; readonly external: NetworkModel };
+    readonly volumes: readonly VolumeModel[];
+    readonly phases: readonly PhaseModel[];
+    readonly budget: BudgetModel;
+    readonly directory: readonly DirectoryEntry[];
+    readonly secureZmq: boolean;
+    readonly secretFiles: readonly SecretFileModel[];
+    readonly gpuResourceKind: string;
+    readonly allowSysAdmin: boolean;
+    readonly data: { readonly protect: boolean; readonly retainOnDelete: boolean };
+    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    /** Where this stack reads MainPC's outputs from ("" when it owns them or reads config). */
+    readonly mainpcStack: string;
+    /** MainPC's observability hub, as the seed's mainpc_hub_endpoint. */
+    readonly mainpcHubEndpoint: string;
+    readonly dnsSuffix: string;
+}

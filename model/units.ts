@@ -1,0 +1,101 @@
+// Value formats shared by the schemas, the model and the components. Pure: no Pulumi imports.
+
+const MEMORY_UNITS: Readonly<Record<string, number>> = {
+    "": 1,
+    b: 1,
+    k: 1024,
+    m: 1024 ** 2,
+    g: 1024 ** 3,
+    t: 1024 ** 4,
+};
+
+/**
+ * Parses a memory size the way Docker and Compose do ("512M", "2G", "1.5g", "80GiB"): binary units,
+ * case-blind, optional "i"/"b". Returns bytes, or undefined when the text is not a size.
+ */
+export function parseMemory(text: string): number | undefined {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$/i.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const bytes = Number(match[1]) * MEMORY_UNITS[match[2].toLowerCase()];
+    return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
+}
+
+/** Bytes as the largest whole binary unit that divides them, for plans and messages: "2G", "512M". */
+export function formatMemory(bytes: number): string {
+    for (const [unit, size] of [["T", 1024 ** 4], ["G", 1024 ** 3], ["M", 1024 ** 2], ["K", 1024]] as const) {
+        if (bytes >= size && bytes % size === 0) {
+            return `${bytes / size}${unit}`;
+        }
+    }
+    if (bytes >= 1024 ** 3) {
+        return `${(bytes / 1024 ** 3).toFixed(2)}G`;
+    }
+    return `${bytes}B`;
+}
+
+/** CPUs as written in the seed ("2.0", 2, "0.5"). Returns cores, or undefined when not a positive number. */
+export function parseCpus(value: string | number): number | undefined {
+    const cores = typeof value === "number" ? value : /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+}
+
+/** Docker's nano-CPUs (1e-9 CPU), rounded to a whole number as the API requires. */
+export function nanoCpus(cores: number): number {
+    return Math.round(cores * 1e9);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** Parses a Go/Compose duration ("10s", "1m30s", "500ms"). Returns seconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
+        return undefined;
+    }
+    let seconds = 0;
+    for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        seconds += Number(part[1]) * DURATION_UNITS[part[2]];
+    }
+    return seconds;
+}
+
+/**
+ * Seconds written the way Go's time.Duration.String() writes them ("10s", "1m0s", "1m30s", "2h0m0s"),
+ * which is how the Docker provider reads durations back: anything else shows as a diff on every
+ * preview (DESIGN-NOTES section 2).
+ */
+export function goDuration(seconds: number): string {
+    if (seconds === 0) {
+        return "0s";
+    }
+    if (seconds < 1) {
+        return `${Math.round(seconds * 1000)}ms`;
+    }
+    const hours = Math.floor(seconds / 3600);
+    const minutes = Math.floor((seconds % 3600) / 60);
+    const rest = Math.round((seconds % 60) * 1000) / 1000;
+    if (hours > 0) {
+        return `${hours}h${minutes}m${rest}s`;
+    }
+    if (minutes > 0) {
+        return `${minutes}m${rest}s`;
+    }
+    return `${rest}s`;
+}
+
+/** True for an IPv4 CIDR such as 172.20.0.0/16 whose address has no bits set past the prefix. */
+export function isIpv4Cidr(text: string): boolean {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    if (!match) {
+        return false;
+    }
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) {
+        return false;
+    }
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const hostBits = 2 ** (32 - prefix);
+    return address % hostBits === 0;
+}

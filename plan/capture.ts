@@ -1,0 +1,161 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ProgramOptions } from "../config/pulumi";
+// index.ts exports a function and registers nothing when loaded, so importing it before the mocks
+// are set is safe (DESIGN-NOTES section 4 warns about programs that register at import time).
+import cascade = require("../index");
+
+// Runs the real program (index.ts) under the SDK's mock runtime and records every resource it
+// registers: its type token, name, parent, the inputs the provider would receive, and the options
+// that matter to operators (dependsOn, protect, retainOnDelete, deleteBeforeReplace, provider).
+// The offline plan, the policy checks in the tests and the benchmarks all read this one record.
+
+export interface CapturedOptions {
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    /** Names of the resources this one explicitly waits for. */
+    readonly dependsOn: readonly string[];
+    /** Name of the explicit provider, if any (inherited providers are not listed). */
+    readonly provider?: string;
+}
+
+export interface CapturedResource {
+    /** The Pulumi type token, e.g. `docker:index/service:Service` or `cascade:swarm:Group`. */
+    readonly type: string;
+    readonly name: string;
+    /** The parent's name; undefined for the root stack's direct children. */
+    readonly parent?: string;
+    /** Provider resources and components are not "custom" in the plan's sense. */
+    readonly custom: boolean;
+    /** Inputs as the provider receives them (secrets are masked by the caller that knows them). */
+    readonly inputs: Readonly<Record<string, unknown>>;
+    readonly options: CapturedOptions;
+}
+
+export interface CaptureRequest {
+    readonly project: string;
+    readonly stack: string;
+    /** Pulumi's flat config map, as `pulumi.runtime.allConfig()` returns it. */
+    readonly config: Readonly<Record<string, string>>;
+    readonly secretKeys: readonly string[];
+    /** Outputs of other stacks, by fully qualified name, for StackReferences. */
+    readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+    /** Passed to the program: the config file named in its error messages. */
+    readonly programOptions?: ProgramOptions;
+    /** Preview mode (default true), as `pulumi preview` runs the program. */
+    readonly preview?: boolean;
+}
+
+export interface Capture {
+    readonly resources: readonly CapturedResource[];
+    readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A deterministic fake id, shaped like Docker's 64-hex ids so readers of the plan see what to expect. */
+function fakeId(type: string, name: string): string {
+    let hash = 0;
+    for (const char of `${type}/${name}`) {
+        hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+    }
+    return `${name}-${hash.toString(16).padStart(8, "0")}`;
+}
+
+class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly inputs = new Map<string, Record<string, unknown>>();
+
+    constructor(private readonly stackOutputs: CaptureRequest["stackOutputs"]) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        this.inputs.set(`${args.type}::${args.name}`, args.inputs as Record<string, unknown>);
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const stackName = String((args.inputs as { name?: unknown }).name);
+            const outputs = this.stackOutputs?.[stackName];
+            if (!outputs) {
+                throw new Error(`stack ${stackName} has no outputs in this plan; plan that stack first or set cascade:mainpc.stack to ""`);
+            }
+            return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
+        }
+        return { id: fakeId(args.type, args.name), state: { ...args.inputs } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === "docker:index/getNetwork:getNetwork") {
+            const name = String((args.inputs as { name?: unknown }).name);
+            return { id: fakeId("docker:index/network:Network", name), name, driver: "overlay" };
+        }
+        throw new Error(`the plan has no mock for the function ${args.token}`);
+    }
+}
+
+interface Recorded {
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent?: pulumi.Resource;
+    readonly opts: pulumi.CustomResourceOptions;
+}
+
+/** Runs index.ts under mocks with the given config and returns what it registered. */
+export async function captureProgram(request: CaptureRequest): Promise<Capture> {
+    const mocks = new RecordingMocks(request.stackOutputs);
+    await pulumi.runtime.setMocks(mocks, request.project, request.stack, request.preview ?? true);
+    pulumi.runtime.setAllConfig({ ...request.config }, [...request.secretKeys]);
+
+    const recorded: Recorded[] = [];
+    const names = new Map<pulumi.Resource, string>();
+    let outputs: Record<string, unknown> = {};
+    try {
+        outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                names.set(args.resource, args.name);
+                recorded.push({ type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, parent: args.opts.parent, opts: args.opts });
+                return undefined;
+            });
+            return cascade(request.programOptions);
+        })) ?? {};
+    } finally {
+        // Drains the mock monitor's queue, so every registration has reached the mocks.
+        await pulumi.runtime.disconnect();
+    }
+
+    const resources = recorded
+        .filter((r) => r.type !== STACK_TYPE)
+        .map((r): CapturedResource => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent ? names.get(r.parent) : undefined,
+            custom: r.custom,
+            inputs: mocks.inputs.get(`${r.type}::${r.name}`) ?? {},
+            options: {
+                protect: r.opts.protect ?? false,
+                retainOnDelete: r.opts.retainOnDelete ?? false,
+                deleteBeforeReplace: r.opts.deleteBeforeReplace ?? false,
+                dependsOn: dependencyNames(r.opts.dependsOn, names),
+                provider: r.opts.provider ? names.get(r.opts.provider) : undefined,
+            },
+        }));
+    return { resources, outputs: await resolveOutputs(outputs) };
+}
+
+function dependencyNames(dependsOn: pulumi.CustomResourceOptions["dependsOn"], names: ReadonlyMap<pulumi.Resource, string>): string[] {
+    if (!dependsOn) {
+        return [];
+    }
+    // The program passes plain arrays of resources; an Output here would be a program change to notice.
+    if (pulumi.Output.isInstance(dependsOn)) {
+        throw new Error("the plan cannot read dependsOn given as an Output");
+    }
+    const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+    return list.map((d) => names.get(d as pulumi.Resource) ?? "(unknown)");
+}
+
+/** Stack outputs with Outputs resolved to plain values. */
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(outputs)) {
+        resolved[key] = await new Promise<unknown>((resolve) => pulumi.output(value).apply((v) => resolve(v)));
+    }
+    return resolved;
+}
