@@ -1,0 +1,52 @@
+import { captureProgram, type Capture, type CapturedResource } from "../../plan/capture";
+import { readStackFile } from "../../plan/stack-file";
+
+// Runs the real program under mocks with a stack's committed config, optionally edited, the way the
+// tests and the plan do. Edits are Pulumi's flat config keys (`cascade:capacity`) with object values.
+
+export type ConfigEdits = Readonly<Record<string, unknown | undefined>>;
+
+export interface StackRun extends Capture {
+    readonly stack: string;
+    readonly config: Readonly<Record<string, string>>;
+}
+
+/** Applies edits to a flat config map; `undefined` removes a key. */
+export function editConfig(config: Readonly<Record<string, string>>, edits: ConfigEdits): Record<string, string> {
+    const result: Record<string, string> = { ...config };
+    for (const [key, value] of Object.entries(edits)) {
+        if (value === undefined) {
+            delete result[key];
+        } else {
+            result[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return result;
+}
+
+/** The committed stack file, with edits, run through index.ts under mocks. */
+export async function runStack(stack: "mainpc" | "pc2", edits: ConfigEdits = {}, stackOutputs?: Record<string, Record<string, unknown>>): Promise<StackRun> {
+    const file = readStackFile(`Pulumi.${stack}.yaml`);
+    const config = editConfig(file.config, edits);
+    const outputs = stackOutputs ?? (stack === "pc2" ? { "organization/cascade/mainpc": (await runStack("mainpc")).outputs } : undefined);
+    const capture = await captureProgram({ project: "cascade", stack, config, secretKeys: file.secretKeys, stackOutputs: outputs });
+    return { ...capture, stack, config };
+}
+
+/** The one resource with this type and name; fails loudly when it is missing or ambiguous. */
+export function resource(run: Capture, type: string, name: string): CapturedResource {
+    const found = run.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${run.resources.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+    }
+    return found[0];
+}
+
+export const TYPES = {
+    service: "docker:index/service:Service",
+    container: "docker:index/container:Container",
+    network: "docker:index/network:Network",
+    volume: "docker:index/volume:Volume",
+    secret: "docker:index/secret:Secret",
+    group: "cascade:swarm:Group",
+} as const;
