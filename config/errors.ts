@@ -91,12 +91,24 @@ export function problemsFromZod(
     return problems;
 }
 
+/**
+ * Plain-language messages for the issues zod words for programmers ("Invalid input: expected number,
+ * received string"). Passed as the `error` option of safeParse; undefined keeps zod's message.
+ */
+export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+    if (issue.code === "invalid_type") {
+        const expected = issue.expected === "int" ? "whole number" : issue.expected;
+        return issue.input === undefined ? "is missing" : `${JSON.stringify(issue.input)} is not a ${expected}`;
+    }
+    return undefined;
+}
+
 function fixFor(issue: z.core.$ZodIssue): string {
     switch (issue.code) {
         case "invalid_type":
             return issue.input === undefined
                 ? `add this key (it is required and has no default)`
-                : `write a ${issue.expected} here`;
+                : `write a ${issue.expected === "int" ? "whole number" : issue.expected} here`;
         case "invalid_value":
             return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         case "too_small":

@@ -4,7 +4,7 @@ import { parseDocument } from "yaml";
 import { buildModel, type ModelIdentity } from "../model/build";
 import type { CascadeModel } from "../model/types";
 import { validateStack, validateTopology, type Sources } from "../model/validate";
-import { ConfigError, problemsFromZod, throwIfProblems, type ConfigProblem } from "./errors";
+import { ConfigError, plainIssueMessage, problemsFromZod, throwIfProblems, type ConfigProblem } from "./errors";
 import { SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema/stack";
 import { topologySchema, type Topology } from "./schema/topology";
 
@@ -35,7 +35,7 @@ export function loadTopology(file: string): Topology {
         })));
     }
     const raw: unknown = document.toJS();
-    const parsed = topologySchema.safeParse(raw);
+    const parsed = topologySchema.safeParse(raw, { reportInput: true, error: plainIssueMessage });
     if (!parsed.success) {
         throw new ConfigError(problemsFromZod(parsed.error, topologySchema, file, raw));
     }
@@ -105,7 +105,7 @@ export interface LoadedStack {
 export function loadStack(input: LoadInput): LoadedStack {
     const raw = stackConfigFromPulumi(input.config);
     const problems = plaintextSecretProblems(raw, input.secretKeys, input.stackFile);
-    const parsed = stackConfigSchema.safeParse(raw);
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true, error: plainIssueMessage });
     if (!parsed.success) {
         const prefixed = problemsFromZod(parsed.error, stackConfigSchema, input.stackFile, raw, `${NAMESPACE}:`);
         throw new ConfigError([...problems, ...prefixed.map(fixConfigPath)]);

@@ -24,13 +24,19 @@ export function parseMemory(text: string): number | undefined {
 
 /** Bytes as the largest whole binary unit that divides them, for plans and messages: "2G", "512M". */
 export function formatMemory(bytes: number): string {
-    for (const [unit, size] of [["T", 1024 ** 4], ["G", 1024 ** 3], ["M", 1024 ** 2], ["K", 1024]] as const) {
+    for (const [unit, size] of [["T", 1024 ** 4], ["G", 1024 ** 3]] as const) {
         if (bytes >= size && bytes % size === 0) {
             return `${bytes / size}${unit}`;
         }
     }
+    // Above a gigabyte, two decimals read better than an exact count of megabytes.
     if (bytes >= 1024 ** 3) {
         return `${(bytes / 1024 ** 3).toFixed(2)}G`;
+    }
+    for (const [unit, size] of [["M", 1024 ** 2], ["K", 1024]] as const) {
+        if (bytes >= size && bytes % size === 0) {
+            return `${bytes / size}${unit}`;
+        }
     }
     return `${bytes}B`;
 }

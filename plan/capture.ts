@@ -97,6 +97,16 @@ interface Recorded {
     readonly opts: pulumi.CustomResourceOptions;
 }
 
+const registeredByFailedRun = new WeakMap<object, readonly string[]>();
+
+/**
+ * What a failed run had registered before it failed (`type name` each), so tests can prove that bad
+ * input stops the program before anything is registered. Undefined for errors captureProgram did not throw.
+ */
+export function registeredBeforeFailure(error: unknown): readonly string[] | undefined {
+    return typeof error === "object" && error !== null ? registeredByFailedRun.get(error) : undefined;
+}
+
 /** Runs index.ts under mocks with the given config and returns what it registered. */
 export async function captureProgram(request: CaptureRequest): Promise<Capture> {
     const mocks = new RecordingMocks(request.stackOutputs);
@@ -106,6 +116,13 @@ export async function captureProgram(request: CaptureRequest): Promise<Capture> 
     const recorded: Recorded[] = [];
     const names = new Map<pulumi.Resource, string>();
     let outputs: Record<string, unknown> = {};
+    let failure: unknown;
+    // A program that throws rejects the stack's promise and, inside the SDK, promises derived from it
+    // that nobody awaits. The CLI's language host reports those once; here they are collected so a
+    // failed run surfaces as one error instead of a crash of the whole process.
+    const stray: unknown[] = [];
+    const collect = (reason: unknown) => stray.push(reason);
+    process.on("unhandledRejection", collect);
     try {
         outputs = (await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
@@ -115,9 +132,20 @@ export async function captureProgram(request: CaptureRequest): Promise<Capture> 
             });
             return cascade(request.programOptions);
         })) ?? {};
+    } catch (error) {
+        failure = error;
     } finally {
         // Drains the mock monitor's queue, so every registration has reached the mocks.
         await pulumi.runtime.disconnect();
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", collect);
+    }
+    failure ??= stray[0];
+    if (failure !== undefined) {
+        if (typeof failure === "object" && failure !== null) {
+            registeredByFailedRun.set(failure, recorded.filter((r) => r.type !== STACK_TYPE).map((r) => `${r.type} ${r.name}`));
+        }
+        throw failure;
     }
 
     const resources = recorded
@@ -155,7 +183,7 @@ function dependencyNames(dependsOn: pulumi.CustomResourceOptions["dependsOn"], n
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs)) {
-        resolved[key] = await new Promise<unknown>((resolve) => pulumi.output(value).apply((v) => resolve(v)));
+        resolved[key] = await new Promise<unknown>((resolve) => pulumi.output(value as pulumi.Input<object | string | number | boolean>).apply((v: unknown) => resolve(v)));
     }
     return resolved;
 }

@@ -24,12 +24,21 @@ export function editConfig(config: Readonly<Record<string, string>>, edits: Conf
     return result;
 }
 
+export interface RunOptions {
+    /** Outputs of other stacks for StackReferences; by default pc2 gets mainpc's. */
+    readonly stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Secret keys to hand to the program as plain text, as if stored unencrypted. */
+    readonly plaintext?: readonly string[];
+}
+
 /** The committed stack file, with edits, run through index.ts under mocks. */
-export async function runStack(stack: "mainpc" | "pc2", edits: ConfigEdits = {}, stackOutputs?: Record<string, Record<string, unknown>>): Promise<StackRun> {
+export async function runStack(stack: "mainpc" | "pc2", edits: ConfigEdits = {}, options: RunOptions = {}): Promise<StackRun> {
     const file = readStackFile(`Pulumi.${stack}.yaml`);
     const config = editConfig(file.config, edits);
-    const outputs = stackOutputs ?? (stack === "pc2" ? { "organization/cascade/mainpc": (await runStack("mainpc")).outputs } : undefined);
-    const capture = await captureProgram({ project: "cascade", stack, config, secretKeys: file.secretKeys, stackOutputs: outputs });
+    const stackOutputs = options.stackOutputs
+        ?? (stack === "pc2" ? { "organization/cascade/mainpc": (await runStack("mainpc")).outputs } : undefined);
+    const secretKeys = file.secretKeys.filter((key) => !(options.plaintext ?? []).includes(key));
+    const capture = await captureProgram({ project: "cascade", stack, config, secretKeys, stackOutputs });
     return { ...capture, stack, config };
 }
 
