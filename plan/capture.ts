@@ -27,6 +27,8 @@ export interface CapturedResource {
     readonly parent?: string;
     /** Provider resources and components are not "custom" in the plan's sense. */
     readonly custom: boolean;
+    /** The id the mocks gave a custom resource; other resources' inputs refer to it (network ids). */
+    readonly id?: string;
     /** Inputs as the provider receives them (secrets are masked by the caller that knows them). */
     readonly inputs: Readonly<Record<string, unknown>>;
     readonly options: CapturedOptions;
@@ -64,6 +66,7 @@ function fakeId(type: string, name: string): string {
 
 class RecordingMocks implements pulumi.runtime.Mocks {
     readonly inputs = new Map<string, Record<string, unknown>>();
+    readonly ids = new Map<string, string>();
 
     constructor(private readonly stackOutputs: CaptureRequest["stackOutputs"]) {}
 
@@ -77,7 +80,9 @@ class RecordingMocks implements pulumi.runtime.Mocks {
             }
             return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
         }
-        return { id: fakeId(args.type, args.name), state: { ...args.inputs } };
+        const id = fakeId(args.type, args.name);
+        this.ids.set(`${args.type}::${args.name}`, id);
+        return { id, state: { ...args.inputs } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -135,8 +140,11 @@ export async function captureProgram(request: CaptureRequest): Promise<Capture> 
     } catch (error) {
         failure = error;
     } finally {
-        // Drains the mock monitor's queue, so every registration has reached the mocks.
-        await pulumi.runtime.disconnect();
+        // Drains the mock monitor's queue, so every registration has reached the mocks. After a failure,
+        // registrations waiting on a rejected input never finish: those are abandoned after a moment.
+        const drained = pulumi.runtime.disconnect();
+        await (failure === undefined ? drained : Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 200))]));
+        pulumi.runtime.disconnectSync();
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", collect);
     }
@@ -155,6 +163,7 @@ export async function captureProgram(request: CaptureRequest): Promise<Capture> 
             name: r.name,
             parent: r.parent ? names.get(r.parent) : undefined,
             custom: r.custom,
+            id: mocks.ids.get(`${r.type}::${r.name}`),
             inputs: mocks.inputs.get(`${r.type}::${r.name}`) ?? {},
             options: {
                 protect: r.opts.protect ?? false,

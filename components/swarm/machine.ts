@@ -93,7 +93,7 @@ export class SwarmMachine extends pulumi.ComponentResource {
         }
         if (model.mainpcStack !== "") {
             const owner = new pulumi.StackReference(`${name}-owner-stack`, { name: model.mainpcStack }, { parent: this });
-            return owner.requireOutput("networks").apply((value) => {
+            return owner.getOutput("networks").apply((value) => {
                 const parsed = sharedNetworksSchema.safeParse(value);
                 if (!parsed.success) {
                     throw new Error(`stack ${model.mainpcStack} exports no usable "networks" output: run pulumi up on it first, or set cascade:mainpc.stack to "" to look the networks up by name`);
