@@ -12,17 +12,7 @@ import {
 } from "./container-args";
 import { SwarmRedis } from "./redis";
 import { secretValue, type SecretReference } from "./secrets";
-import {
-    CONVERGE,
-    healthcheckArgs,
-    logDriverArgs,
-    mountArgs,
-    networkArgs,
-    resourcesArgs,
-    restartPolicyArgs,
-    secretArgs,
-    updateArgs,
-} from "./service-args";
+import { serviceArgs } from "./service-args";
 
 /** The overlay networks a group joins, by id. */
 export interface SwarmNetworkIds {
@@ -84,44 +74,29 @@ export class SwarmGroup extends pulumi.ComponentResource {
 
     private service(name: string, args: SwarmGroupArgs, secrets: readonly SecretReference[], dependsOn: pulumi.Resource[]): docker.Service {
         const { group } = args;
-        const { update, rollback } = updateArgs(group.updatePolicy);
         return new docker.Service(
             `${name}-service`,
-            {
+            serviceArgs({
                 name: group.name,
-                labels: dockerLabels(groupLabels(group)),
-                mode: { replicated: { replicas: group.replicas } },
-                taskSpec: {
-                    containerSpec: {
-                        image: group.image,
-                        env: { ...group.environment },
-                        labels: dockerLabels(groupLabels(group)),
-                        healthcheck: healthcheckArgs(group.health),
-                        mounts: mountArgs(group.mounts),
-                        secrets: secretArgs(secrets),
-                        // Least privilege: nothing but what the group declares. Swarm services cannot
-                        // hold devices, so no service group declares SYS_NICE.
-                        capDrops: ["ALL"],
-                        capAdds: [...group.capabilities],
-                        stopGracePeriod: "30s",
-                    },
-                    resources: resourcesArgs(group.resources.limits, group.resources.reservations, group.resources.gpus, args.gpuResourceKind),
-                    restartPolicy: restartPolicyArgs(group.restartPolicy),
-                    placement: { constraints: [...group.placement] },
-                    networksAdvanceds: networkArgs(args.networks.internalId, group.aliases, group.external ? args.networks.externalId : undefined),
-                    logDriver: logDriverArgs(args.logging),
-                },
-                updateConfig: update,
-                rollbackConfig: rollback,
-                endpointSpec: {
-                    mode: "vip",
-                    // Only the declared ports are published (through the routing mesh); health ports never are.
-                    ports: group.publishedPorts.map((port) => ({ targetPort: port, publishedPort: port, protocol: "tcp", publishMode: "ingress" })),
-                },
-                // `pulumi up` returns only when every task is running, and a task with a healthcheck
-                // runs only once it is healthy: this is what gates the next phase.
-                convergeConfig: CONVERGE,
-            },
+                labels: groupLabels(group),
+                replicas: group.replicas,
+                image: group.image,
+                env: group.environment,
+                health: group.health,
+                mounts: group.mounts,
+                secrets,
+                capabilities: group.capabilities,
+                resources: group.resources,
+                gpuKind: args.gpuResourceKind,
+                restartPolicy: group.restartPolicy,
+                updatePolicy: group.updatePolicy,
+                placement: group.placement,
+                internalNetworkId: args.networks.internalId,
+                aliases: group.aliases,
+                externalNetworkId: group.external ? args.networks.externalId : undefined,
+                publishedPorts: group.publishedPorts,
+                logging: args.logging,
+            }),
             { parent: this, dependsOn, deleteBeforeReplace: true },
         );
     }

@@ -1,7 +1,8 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { goDuration, nanoCpus } from "../../model/units";
-import type { HealthModel, MountModel, ResourceAmounts, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
+import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
+import { dockerLabels } from "../labels";
 import type { SecretReference } from "./secrets";
 
 // Mappings from the model to the Docker provider's Service inputs. Durations are written the way the
@@ -87,4 +88,70 @@ export function networkArgs(
     externalId: pulumi.Input<string> | undefined,
 ): docker.types.input.ServiceTaskSpecNetworksAdvanced[] {
     return [{ id: internalId, aliases: [...aliases] }, ...(externalId ? [{ id: externalId }] : [])];
+}
+
+/** Everything that differs between two Cascade services (a group's, or Redis's). */
+export interface ServiceSpec {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly replicas: number;
+    readonly image: string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly commands?: readonly string[];
+    readonly health: HealthModel;
+    readonly mounts: readonly MountModel[];
+    readonly secrets: readonly SecretReference[];
+    readonly capabilities: readonly string[];
+    readonly resources: Resources;
+    readonly gpuKind: string;
+    readonly restartPolicy: RestartPolicyModel;
+    readonly updatePolicy: UpdatePolicyModel;
+    readonly placement: readonly string[];
+    readonly internalNetworkId: pulumi.Input<string>;
+    readonly aliases: readonly string[];
+    /** Set when the service also joins the external network. */
+    readonly externalNetworkId?: pulumi.Input<string>;
+    readonly publishedPorts: readonly number[];
+    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+}
+
+/** The provider inputs of a Cascade Swarm service. */
+export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
+    const { update, rollback } = updateArgs(spec.updatePolicy);
+    const labels = dockerLabels(spec.labels);
+    return {
+        name: spec.name,
+        labels,
+        mode: { replicated: { replicas: spec.replicas } },
+        taskSpec: {
+            containerSpec: {
+                image: spec.image,
+                ...(spec.commands ? { commands: [...spec.commands] } : {}),
+                ...(spec.env ? { env: { ...spec.env } } : {}),
+                labels,
+                healthcheck: healthcheckArgs(spec.health),
+                mounts: mountArgs(spec.mounts),
+                secrets: secretArgs(spec.secrets),
+                // Least privilege: nothing but what the service declares.
+                capDrops: ["ALL"],
+                capAdds: [...spec.capabilities],
+                stopGracePeriod: goDuration(30),
+            },
+            resources: resourcesArgs(spec.resources.limits, spec.resources.reservations, spec.resources.gpus, spec.gpuKind),
+            restartPolicy: restartPolicyArgs(spec.restartPolicy),
+            placement: { constraints: [...spec.placement] },
+            networksAdvanceds: networkArgs(spec.internalNetworkId, spec.aliases, spec.externalNetworkId),
+            logDriver: logDriverArgs(spec.logging),
+        },
+        updateConfig: update,
+        rollbackConfig: rollback,
+        endpointSpec: {
+            mode: "vip",
+            // Only the declared ports are published (through the routing mesh); health ports never are.
+            ports: spec.publishedPorts.map((port) => ({ targetPort: port, publishedPort: port, protocol: "tcp", publishMode: "ingress" })),
+        },
+        // `pulumi up` returns only when every task is running, and a task with a healthcheck runs only
+        // once it is healthy: this is what gates the next phase.
+        convergeConfig: CONVERGE,
+    };
 }
