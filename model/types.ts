@@ -149,6 +149,8 @@ export interface GroupModel {
     /** Aliases on the internal network: every agent's DNS name. */
     readonly aliases: readonly string[];
     readonly publishedPorts: readonly number[];
+    /** Swarm: `vip` publishes ports on the routing mesh (ingress), `dnsrr` on the node (host). */
+    readonly endpointMode: "vip" | "dnsrr";
     readonly restartPolicy: RestartPolicyModel;
     readonly updatePolicy: UpdatePolicyModel;
     readonly devices: readonly string[];
@@ -174,6 +176,7 @@ export interface RedisModel {
     readonly health: HealthModel;
     readonly restartPolicy: RestartPolicyModel;
     readonly updatePolicy: UpdatePolicyModel;
+    readonly endpointMode: "vip" | "dnsrr";
     readonly placement: readonly string[];
     readonly nodeLabels: Readonly<Record<string, string>>;
     readonly secret: SecretFileModel;

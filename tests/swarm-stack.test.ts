@@ -188,6 +188,14 @@ describe("deployment phases gate on health", () => {
         expect(Object.keys(run.outputs.serviceDirectory as object)).to.not.include("executor.cascade-auxiliary.cascade");
     });
 
+    it("resolves names to task IPs and publishes on the node with endpointMode dnsrr", async () => {
+        const run = await runStack("mainpc", { "cascade:swarm": { endpointMode: "dnsrr" } });
+        const handler = resource(run, TYPES.service, "cascade-request-handler-service").inputs as { endpointSpec: unknown };
+        expect(handler.endpointSpec).to.deep.equal({ mode: "dnsrr", ports: [{ targetPort: 26002, publishedPort: 26002, protocol: "tcp", publishMode: "host" }] });
+        const redis = resource(run, TYPES.service, "cascade-core-redis-service").inputs as { endpointSpec: unknown };
+        expect(redis.endpointSpec).to.deep.equal({ mode: "dnsrr", ports: [] });
+    });
+
     it("applies replica overrides within the scaling bounds", async () => {
         const run = await runStack("mainpc", { "cascade:groups": { "cascade-request-handler": { replicas: 5 } } });
         expect((resource(run, TYPES.service, "cascade-request-handler-service").inputs as { mode: unknown }).mode).to.deep.equal({ replicated: { replicas: 5 } });

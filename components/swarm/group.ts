@@ -95,6 +95,7 @@ export class SwarmGroup extends pulumi.ComponentResource {
                 aliases: group.aliases,
                 externalNetworkId: group.external ? args.networks.externalId : undefined,
                 publishedPorts: group.publishedPorts,
+                endpointMode: group.endpointMode,
                 logging: args.logging,
             }),
             { parent: this, dependsOn, deleteBeforeReplace: true },

@@ -45,6 +45,7 @@ export class SwarmRedis extends pulumi.ComponentResource {
                 internalNetworkId: args.internalNetworkId,
                 aliases: [redis.dnsName],
                 publishedPorts: [],
+                endpointMode: redis.endpointMode,
                 logging: args.logging,
             }),
             { parent: this, deleteBeforeReplace: true },

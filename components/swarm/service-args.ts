@@ -112,6 +112,7 @@ export interface ServiceSpec {
     /** Set when the service also joins the external network. */
     readonly externalNetworkId?: pulumi.Input<string>;
     readonly publishedPorts: readonly number[];
+    readonly endpointMode: "vip" | "dnsrr";
     readonly logging: { readonly maxSize: string; readonly maxFile: number };
 }
 
@@ -146,9 +147,15 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
         updateConfig: update,
         rollbackConfig: rollback,
         endpointSpec: {
-            mode: "vip",
-            // Only the declared ports are published (through the routing mesh); health ports never are.
-            ports: spec.publishedPorts.map((port) => ({ targetPort: port, publishedPort: port, protocol: "tcp", publishMode: "ingress" })),
+            mode: spec.endpointMode,
+            // Only the declared ports are published; health ports never are. The routing mesh needs a
+            // virtual IP, so with dnsrr each task publishes on its own node.
+            ports: spec.publishedPorts.map((port) => ({
+                targetPort: port,
+                publishedPort: port,
+                protocol: "tcp",
+                publishMode: spec.endpointMode === "vip" ? "ingress" : "host",
+            })),
         },
         // `pulumi up` returns only when every task is running, and a task with a healthcheck runs only
         // once it is healthy: this is what gates the next phase.

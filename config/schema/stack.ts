@@ -21,11 +21,19 @@ const groupOverride = z.strictObject({
     image: z.string().min(1).optional(),
 });
 
+/** A Kubernetes quantity of bytes, e.g. 10Gi or 500M. */
+const storageQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a storage size. Fix: write a Kubernetes quantity, e.g. 10Gi or 500Gi`,
+});
+
 const kubernetesSettings = z.strictObject({
-    /** Namespace prefix: each group gets `<prefix>-<group short name>`. */
-    namespacePrefix: z.string().regex(/^[a-z][a-z0-9\-]*$/).default("cascade"),
-    /** Node labels that pin this machine's workloads; defaults to the machine's node labels. */
+    /** Namespace prefix: each group gets `<prefix>-<group short name>` (with "cascade", the group's own name). */
+    namespacePrefix: z.string().regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a namespace prefix. Fix: use lower-case letters, digits and '-', starting with a letter and not ending with '-', e.g. cascade`,
+    }).default("cascade"),
+    /** Node labels that pin this machine's workloads (replacing the machine's node labels); group labels such as gpu stay. */
     nodeSelector: labels.optional(),
+    /** The StorageClass of every claim; empty uses the cluster's default class. */
     storageClassName: z.string().optional(),
     /** Only set it where the cluster defines this RuntimeClass (the GPU operator does). */
     gpuRuntimeClassName: z.string().optional(),
@@ -47,6 +55,22 @@ const kubernetesSettings = z.strictObject({
     context: z.string().optional(),
     /** Requests-per-pod CPU utilization target of the request handlers' autoscaler. */
     cpuUtilizationTarget: z.int().min(1).max(100).default(70),
+    /**
+     * The non-root user (and group, and fsGroup) the agent containers and Redis run as. Claims and
+     * secret files are group-owned by it, so the images need no particular user of their own.
+     */
+    runAsUser: z.int().min(1).default(10001),
+    /** Size of each claim unless volumeSizes names it (model_cache holds model weights: size it). */
+    volumeSize: storageQuantity.default("10Gi"),
+    /** Claim sizes by topology volume key, e.g. { model_cache: 200Gi }. */
+    volumeSizes: z.record(z.string(), storageQuantity).default({}),
+    /**
+     * ReadWriteOnce suits a machine that is one node (every replica of a group runs there); choose
+     * ReadWriteMany, with a storage class that offers it, when a machine's selector matches several nodes.
+     */
+    volumeAccessMode: z.enum(["ReadWriteOnce", "ReadWriteMany"]).default("ReadWriteOnce"),
+    /** The cluster's DNS domain, for the CoreDNS rewrite that makes `<agent>.<group>.cascade` resolve. */
+    clusterDomain: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/).default("cluster.local"),
 });
 
 export const stackConfigSchema = z.strictObject({
@@ -82,6 +106,16 @@ export const stackConfigSchema = z.strictObject({
     /** Replaces the machine's node labels from the topology (the S5 pin). */
     nodeLabels: labels.optional(),
     network: z.strictObject({ internalSubnet: cidr.optional() }).default({}),
+    swarm: z
+        .strictObject({
+            /**
+             * How a service's DNS name reaches its tasks: `vip` (one virtual IP, published ports on the
+             * routing mesh) or `dnsrr` (the name resolves to the task IPs; published ports bind on the
+             * node itself). dnsrr suits engines without IPVS and ZMQ clients that balance themselves.
+             */
+            endpointMode: z.enum(["vip", "dnsrr"]).default("vip"),
+        })
+        .default({ endpointMode: "vip" }),
     gpu: z
         .strictObject({
             /** The Swarm generic resource kind the nodes advertise (S2): node-generic-resources gpu=... */
