@@ -23,6 +23,9 @@
 # Exit: 0 built or up to date; 1 a build failed; 3 this machine cannot build them (no engine, or the
 # packages are missing and this is not root), so that a caller can report a skip.
 set -euo pipefail
+# The rootfs's directory modes come from mkdir: fix the umask so that they, and so the hash, do not
+# depend on the caller's.
+umask 022
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STANDIN_IMAGE=${CASCADE_STANDIN_IMAGE:-cascade-standin:local}
@@ -57,13 +60,13 @@ require_packages() {
 # A root filesystem with busybox and a link for each of its applets: the shell, coreutils, awk, grep,
 # httpd, wget, nc and nslookup that the images and the suite's `docker exec` checks use.
 busybox_rootfs() {
-    local root=$1 applet
+    local root=$1
     mkdir -p "$root"/{bin,etc,root,run,tmp,usr/bin,usr/local/bin,usr/lib}
     chmod 1777 "$root/tmp"
     install -m 0755 /bin/busybox "$root/bin/busybox"
-    for applet in $(/bin/busybox --list); do
-        [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
-    done
+    # Run inside the rootfs so that the links point at /bin/busybox there (outside, busybox would
+    # link to the path it was started from), and in one process: a fork per applet costs seconds here.
+    chroot "$root" /bin/busybox --install -s /bin
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 }
@@ -91,7 +94,7 @@ redis_rootfs() {
 
 # import_image IMAGE ROOTFS CHANGE...: imports the rootfs unless the image already holds the same bytes.
 import_image() {
-    local image=$1 root=$2 tarball hash current old started
+    local image=$1 root=$2 tarball hash current old started change
     shift 2
     started=$(date +%s.%N)
     tarball="$WORK/$(echo "$image" | tr '/:' '__').tar"
@@ -102,14 +105,14 @@ import_image() {
         log "$image is up to date (rootfs $hash)"
         return
     fi
-    old=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
     local changes=(--change "LABEL $HASH_LABEL=$hash" --change "ENV $PATH_ENV")
     for change in "$@"; do changes+=(--change "$change"); done
     docker import "${changes[@]}" "$tarball" "$image" >/dev/null
-    # The previous build is now untagged: drop it unless a container still uses it.
-    if [ -n "$old" ]; then
-        docker image rm "$old" >/dev/null 2>&1 || log "kept the previous $image ($old): a container still uses it"
-    fi
+    # The previous build is now untagged: drop it, and any earlier one that a container kept alive
+    # then, unless a container still uses it.
+    for old in $(docker image ls -q --no-trunc --filter dangling=true --filter label="$HASH_LABEL"); do
+        docker image rm "$old" >/dev/null 2>&1 || log "kept an earlier build ($old): a container still uses it"
+    done
     log "built $image in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s," \
         "$(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.1f MB", $1 / 1e6 }') (rootfs $hash)"
 }

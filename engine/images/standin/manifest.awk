@@ -179,7 +179,7 @@ function check_agents(   i, j, dep, p, who) {
         # Both ports are bound in one container: a clash would make one listener die at start.
         for (p = 0; p < 2; p++) {
             who = p ? HEALTH[i] : PORT[i]
-            if (who in BOUND) fail("port " who " is used by " BOUND[who] " and by " NAME[i])
+            if (who in BOUND) fail("port " who " is used by " (BOUND[who] == NAME[i] ? NAME[i] " twice" : BOUND[who] " and by " NAME[i]))
             BOUND[who] = NAME[i]
         }
         for (j = 1; j <= NDEPS[i]; j++) {
