@@ -55,11 +55,13 @@ export function readStackFile(file: string): StackFileConfig {
     const placeholders: string[] = [];
     for (const key of SECRET_KEYS) {
         const qualified = `${NAMESPACE}:${key}`;
+        // A value written in plain text stays plain, as the Pulumi CLI hands it over: the program then
+        // rejects it (a committed password is a leak), in the plan as in `pulumi up`.
         if (!(qualified in config)) {
             config[qualified] = PLACEHOLDER_SECRETS[key];
             placeholders.push(qualified);
+            secretKeys.push(qualified);
         }
-        secretKeys.push(qualified);
     }
     const secretValues = secretKeys.flatMap((key) => secretStrings(config[key]));
     return { file, config, secretKeys, placeholders, secretValues };
@@ -79,4 +81,22 @@ function secretStrings(value: string | undefined): string[] {
         // Not JSON: the value itself is the secret.
     }
     return [value];
+}
+
+/** The project's name from Pulumi.yaml (the `project` of every stack's identity). */
+export function projectName(): string {
+    const document: unknown = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+    const name = (document as { name?: unknown } | null)?.name;
+    if (typeof name !== "string") {
+        throw new Error("Pulumi.yaml has no project name");
+    }
+    return name;
+}
+
+/** The stacks that have a config file in the project: Pulumi.<stack>.yaml. */
+export function stackNames(): string[] {
+    return fs.readdirSync(PROJECT_ROOT)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
 }

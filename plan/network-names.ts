@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { sharedNetworksSchema } from "../components/swarm/machine";
+import type { Capture } from "./capture";
+
+// Services and containers name their networks by id (DESIGN-NOTES section 2). The plan shows names:
+// ids of the networks this stack creates come from the capture, and ids of networks read from
+// another stack come from this stack's `networks` output, which echoes what it read.
+
+const NETWORK_TYPE = "docker:index/network:Network";
+
+export function networkNamesById(capture: Capture): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const resource of capture.resources) {
+        const name = resource.inputs.name;
+        if (resource.type === NETWORK_TYPE && resource.id !== undefined && typeof name === "string") {
+            names.set(resource.id, name);
+        }
+    }
+    const shared = sharedNetworksSchema.safeParse(capture.outputs.networks);
+    if (shared.success) {
+        for (const network of Object.values(shared.data)) {
+            names.set(network.id, network.name);
+        }
+    }
+    return names;
+}
+
+/** The name of a network id, or the id itself when the plan does not know it. */
+export function networkName(names: ReadonlyMap<string, string>, id: unknown): string {
+    const text = z.string().safeParse(id);
+    return text.success ? names.get(text.data) ?? text.data : String(id);
+}

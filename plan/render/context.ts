@@ -1,0 +1,79 @@
+import { LABEL } from "../../components/labels";
+import { labelMap, type PolicyResourceView } from "../../policy/resource";
+import type { Plan } from "../assemble";
+import type { CapturedResource } from "../capture";
+import { networkNamesById } from "../network-names";
+
+// What every renderer needs to know about the planned resources beyond one resource's inputs: which
+// Docker host creates it (its provider), the names of networks it refers to by id, and where each
+// secret is mounted. Read from the capture only.
+
+/** `docker stack deploy ... cascade`: the stack namespace the files are deployed under. */
+export const STACK_NAMESPACE = "cascade";
+
+export const TYPE = {
+    service: "docker:index/service:Service",
+    container: "docker:index/container:Container",
+    network: "docker:index/network:Network",
+    volume: "docker:index/volume:Volume",
+    secret: "docker:index/secret:Secret",
+    provider: "pulumi:providers:docker",
+} as const;
+
+/** A planned resource: its capture record (parent, options, id) and its inputs with secrets unwrapped. */
+export interface Planned {
+    readonly captured: CapturedResource;
+    readonly props: PolicyResourceView["props"];
+}
+
+export interface DockerHost {
+    /** The provider resource's name, e.g. mainpc-manager. */
+    readonly provider: string;
+    readonly host: string;
+    /** The environment variable that overrides it in deploy.sh. */
+    readonly variable: string;
+}
+
+export interface RenderContext {
+    readonly stack: string;
+    readonly planned: readonly Planned[];
+    readonly networkNames: ReadonlyMap<string, string>;
+    hostOf(resource: CapturedResource): DockerHost;
+    /** The phase a workload belongs to (label cascade.phase), for ordering files and deploy steps. */
+    phaseOf(resource: Planned): number;
+}
+
+/** Swarm service and Compose keys: the resource's Docker name without the namespace prefix. */
+export function serviceKey(dockerName: string): string {
+    return dockerName.startsWith(`${STACK_NAMESPACE}-`) ? dockerName.slice(STACK_NAMESPACE.length + 1) : dockerName;
+}
+
+export function envName(text: string): string {
+    return text.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");
+}
+
+export function renderContext(plan: Plan): RenderContext {
+    const planned = plan.capture.resources.map((captured, index) => ({ captured, props: plan.resources[index].props }));
+    const byName = new Map(plan.capture.resources.map((r) => [r.name, r]));
+    const hostOf = (resource: CapturedResource): DockerHost => {
+        for (let current: CapturedResource | undefined = resource; current; current = current.parent ? byName.get(current.parent) : undefined) {
+            const provider = current.options.provider ? byName.get(current.options.provider) : undefined;
+            if (provider && provider.type === TYPE.provider && typeof provider.inputs.host === "string") {
+                return { provider: provider.name, host: provider.inputs.host, variable: `CASCADE_DOCKER_HOST_${envName(provider.name)}` };
+            }
+        }
+        return { provider: "default", host: "", variable: "CASCADE_DOCKER_HOST_DEFAULT" };
+    };
+    const order = new Map(planned.map((p, index) => [p, index]));
+    return {
+        stack: plan.stack,
+        planned,
+        networkNames: networkNamesById(plan.capture),
+        hostOf,
+        phaseOf: (resource) => {
+            const phase = Number(labelMap(resource.props.labels)[LABEL.phase]);
+            // Unlabelled workloads keep their registration order, after every labelled phase.
+            return Number.isFinite(phase) ? phase : 1000 + (order.get(resource) ?? 0);
+        },
+    };
+}

@@ -1,0 +1,113 @@
+import { formatMemory } from "../model/units";
+import { factsFromModel } from "../policy/facts";
+import { workloadsOf } from "../policy/readers";
+import { asArray, asString, propAt } from "../policy/resource";
+import type { Workload } from "../policy/workload";
+import type { Plan } from "./assemble";
+import type { CapturedResource } from "./capture";
+import { maskSecrets } from "./mask";
+import { networkName, networkNamesById } from "./network-names";
+
+// The resources as a tree (component, then its children), each with the settings an operator checks
+// before `pulumi up`: image, replicas, machine, GPU, ports, networks, volumes, data protection.
+
+interface TreeContext {
+    readonly plan: Plan;
+    readonly networkNames: ReadonlyMap<string, string>;
+    /** Each captured resource's workload view, when it is a workload. */
+    readonly workloads: ReadonlyMap<CapturedResource, Workload>;
+}
+
+function workloadSettings(w: Workload, networks: readonly string[], volumes: readonly string[]): string {
+    const parts = [
+        w.images.join(", "),
+        `${w.replicas} replica${w.replicas === 1 ? "" : "s"}`,
+        `machine ${w.machine ?? "?"}`,
+        ...(w.gpus > 0 ? [`${w.gpus} GPU${w.gpus === 1 ? "" : "s"}`] : []),
+        `reserves ${w.reserved.cpus} CPU/${formatMemory(w.reserved.memoryBytes)}`,
+        `limit ${w.limits.cpus ?? "none"} CPU/${w.limits.memoryBytes === undefined ? "none" : formatMemory(w.limits.memoryBytes)}`,
+        `ports ${w.publishedPorts.map((p) => `${p.port}/${p.protocol}`).join(" ") || "none published"}`,
+        `networks ${networks.join(", ") || "none"}`,
+        `volumes ${volumes.join(", ") || "none"}`,
+        ...(w.capAdds.length > 0 ? [`caps +${w.capAdds.join(" +")}`] : []),
+    ];
+    return parts.join("; ");
+}
+
+function mountsOf(mounts: unknown): string[] {
+    return asArray(mounts).map((m) => `${asString(propAt(m, "source")) ?? "?"}:${asString(propAt(m, "target")) ?? "?"}${propAt(m, "readOnly") === true ? ":ro" : ""}`);
+}
+
+function settings(resource: CapturedResource, context: TreeContext): string {
+    const { inputs } = resource;
+    const { plan, networkNames: names } = context;
+    const workload = context.workloads.get(resource);
+    switch (resource.type) {
+        case "docker:index/service:Service":
+            return workload
+                ? workloadSettings(workload,
+                    asArray(propAt(inputs, "taskSpec", "networksAdvanceds")).map((n) => networkName(names, propAt(n, "id"))),
+                    mountsOf(propAt(inputs, "taskSpec", "containerSpec", "mounts")))
+                : "";
+        case "docker:index/container:Container":
+            return workload
+                ? `${workloadSettings(workload,
+                    asArray(inputs.networksAdvanced).map((n) => networkName(names, propAt(n, "name"))),
+                    mountsOf(inputs.mounts))}; devices ${asArray(inputs.devices).map((d) => asString(propAt(d, "hostPath"))).join(", ") || "none"}`
+                : "";
+        case "docker:index/network:Network":
+            return [inputs.name, inputs.driver, inputs.internal === true ? "internal" : "not internal", inputs.attachable === true ? "attachable" : "",
+                ...asArray(inputs.ipamConfigs).map((c) => asString(propAt(c, "subnet")) ?? "")].filter((p) => p !== "").join(", ");
+        case "docker:index/volume:Volume":
+            return `${String(inputs.name)}; protect ${resource.options.protect}, retainOnDelete ${resource.options.retainOnDelete}`;
+        case "docker:index/secret:Secret":
+            return `${String(inputs.name)}; data ${String(maskSecrets(inputs.data, plan.stackFile.secretValues))}`;
+        case "pulumi:providers:docker":
+            return `host ${String(inputs.host)}`;
+        case "pulumi:pulumi:StackReference":
+            return plan.referenced ? `${plan.referenced.name}: outputs from an offline plan of ${plan.referenced.file}` : String(inputs.name);
+        default:
+            return resource.options.dependsOn.length > 0 ? `waits for ${resource.options.dependsOn.join(", ")}` : "";
+    }
+}
+
+/** `docker:index/service:Service` -> `docker Service`; components keep their token. */
+function typeLabel(type: string): string {
+    const match = /^([^:]+):index\/[^:]+:(.+)$/.exec(type);
+    return match ? `${match[1]} ${match[2]}` : type;
+}
+
+export function renderTree(plan: Plan): string {
+    const facts = factsFromModel(plan.model, plan.stackFile.file);
+    const workloads = new Map<CapturedResource, Workload>();
+    plan.capture.resources.forEach((resource, index) => {
+        // plan.resources holds the same resources, in the same order, as the rules see them.
+        const [workload] = workloadsOf([plan.resources[index]], facts);
+        if (workload) {
+            workloads.set(resource, workload);
+        }
+    });
+    const context: TreeContext = { plan, networkNames: networkNamesById(plan.capture), workloads };
+    const children = new Map<string | undefined, CapturedResource[]>();
+    for (const resource of plan.capture.resources) {
+        const siblings = children.get(resource.parent);
+        if (siblings) {
+            siblings.push(resource);
+        } else {
+            children.set(resource.parent, [resource]);
+        }
+    }
+    const lines: string[] = [];
+    const walk = (parent: string | undefined, prefix: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((resource, index) => {
+            const last = index === list.length - 1;
+            const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
+            const detail = settings(resource, context);
+            lines.push(`${prefix}${branch}${resource.name}  [${typeLabel(resource.type)}]${detail ? `  ${detail}` : ""}`);
+            walk(resource.name, parent === undefined ? prefix : `${prefix}${last ? "   " : "│  "}`);
+        });
+    };
+    walk(undefined, "");
+    return lines.join("\n");
+}

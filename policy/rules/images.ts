@@ -1,0 +1,29 @@
+import { workloadsOf } from "../readers";
+import { describe } from "../workload";
+import { defineRule } from "./types";
+
+// S9: `latest` makes previews meaningless and rollbacks impossible.
+
+/** The tag of an image reference; "latest" when it has none. A digest pins it whatever the tag. */
+export function imageTag(image: string): string | undefined {
+    if (image.includes("@")) {
+        return undefined;
+    }
+    const name = image.slice(image.lastIndexOf("/") + 1);
+    const colon = name.lastIndexOf(":");
+    return colon < 0 ? "latest" : name.slice(colon + 1);
+}
+
+export const noLatestImage = defineRule({
+    name: "no-latest-image",
+    description: "Images are pinned to a release tag or digest, not `latest` (or no tag).",
+    enforcementLevel: "advisory",
+    scope: "resource",
+    check({ resources, facts }) {
+        return workloadsOf(resources, facts).flatMap((w) => w.images.filter((image) => imageTag(image) === "latest").map((image) => ({
+            resource: w.resource.name,
+            urn: w.resource.urn,
+            message: `${describe(w)} runs ${image}, which is ${image.endsWith(":latest") ? "" : "implicitly "}latest: previews cannot show what changes and a rollback cannot return to the previous image. Set cascade:images.tag to a release.`,
+        })));
+    },
+});

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { RULES } from "../policy/rules";
+import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, policyConfig, startPack, type RunningPack } from "./support/pack";
+import { changed, policyRun, verdicts, type PolicyRun } from "./support/policy";
+
+// The pack itself, as `pulumi preview --policy-pack policy` runs it: started in its own process and
+// called over gRPC with the resources the program registers. It must offer every rule with its
+// documented level, read the machine capacities from the stacks' config files, and reach the same
+// verdicts as the offline plan.
+
+/** The engine's diagnostics; the pack's server puts the policy's description above each message. */
+const diagnostics = (response: analyzer.AnalyzeResponse) =>
+    response.getDiagnosticsList().map((d) => {
+        const description = RULES.find((r) => r.name === d.getPolicyname())?.description ?? "";
+        const message = d.getMessage();
+        return { policy: d.getPolicyname(), level: LEVEL[d.getEnforcementlevel()], message: message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message };
+    });
+
+describe("policy pack over gRPC (as pulumi preview --policy-pack runs it)", function () {
+    this.timeout(120000);
+    let pack: RunningPack;
+    let mainpc: PolicyRun;
+    let pc2: PolicyRun;
+    before(async () => {
+        pack = await startPack();
+        // One after the other: the mock runtime is global to the process.
+        mainpc = await policyRun("mainpc");
+        pc2 = await policyRun("pc2");
+    });
+    after(() => pack?.stop());
+
+    it("offers every rule with its documented enforcement level and config schema", async () => {
+        const info = await analyzerInfo(pack);
+        expect(info.getName()).to.equal("cascade");
+        const policies = info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVEL[p.getEnforcementlevel()], schema: p.getConfigschema()?.getProperties()?.toJavaScript() }));
+        expect(policies.map((p) => [p.name, p.level])).to.deep.equal(RULES.map((r) => [r.name, r.enforcementLevel]));
+        for (const rule of RULES.filter((r) => r.configSchema)) {
+            const schema = policies.find((p) => p.name === rule.name)?.schema ?? {};
+            expect(Object.keys(schema).sort(), rule.name).to.deep.equal(Object.keys(rule.configSchema?.shape ?? {}).sort());
+        }
+    });
+
+    for (const stack of ["mainpc", "pc2"] as const) {
+        it(`reaches the plan's stack verdicts on ${stack}, with capacities from Pulumi.${stack}.yaml`, async () => {
+            const run = stack === "mainpc" ? mainpc : pc2;
+            const request = new analyzer.AnalyzeStackRequest();
+            request.setResourcesList(run.views.map((v) => analyzerResource(v, stack)));
+            const found = diagnostics(await analyzeStack(pack, request));
+            const stackRules = new Set(RULES.filter((r) => r.scope === "stack").map((r) => r.name));
+            const expected = verdicts(run).filter((v) => stackRules.has(v.policy)).flatMap((v) => v.violations.map((x) => ({ policy: x.policy, level: x.enforcementLevel, message: x.message })));
+            expect(found).to.deep.equal(expected);
+            if (stack === "mainpc") {
+                expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["budget-limits-overcommit", "advisory"], ["budget-limits-overcommit", "advisory"]]);
+            }
+        });
+    }
+
+    it("validates each resource as it is planned, with the same messages as the plan", async () => {
+        const container = mainpc.model.groups.find((g) => g.runAs === "standalone");
+        const name = `${container?.name ?? ""}-container`;
+        const views = changed(mainpc.views, name, (props) => { props.privileged = true; });
+        const view = views.find((v) => v.name === name);
+        if (!view) {
+            throw new Error(`no ${name}`);
+        }
+        const found = diagnostics(await analyze(pack, analyzeRequest(view, "mainpc")));
+        const expected = verdicts(mainpc, views).flatMap((v) => v.violations).filter((v) => v.resource === name && RULES.find((r) => r.name === v.policy)?.scope === "resource");
+        expect(found).to.deep.equal(expected.map((v) => ({ policy: v.policy, level: v.enforcementLevel, message: v.message })));
+        expect(found.map((d) => d.policy)).to.include("no-privileged");
+    });
+
+    it("takes enforcement levels from the pack's config", async () => {
+        const config = new analyzer.ConfigureAnalyzerRequest();
+        config.getPolicyconfigMap().set("budget-limits-overcommit", policyConfig(analyzer.EnforcementLevel.MANDATORY));
+        await configure(pack, config);
+        const request = new analyzer.AnalyzeStackRequest();
+        request.setResourcesList(mainpc.views.map((v) => analyzerResource(v, "mainpc")));
+        const found = diagnostics(await analyzeStack(pack, request));
+        expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["budget-limits-overcommit", "mandatory"], ["budget-limits-overcommit", "mandatory"]]);
+    });
+});
