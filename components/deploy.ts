@@ -1,6 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { StackInput } from "../config/pulumi";
 import { commonOutputs, type CascadeOutputs } from "./outputs";
+import { KubernetesMachine } from "./kubernetes/machine";
+import { assertKubernetesSettings } from "./kubernetes/validate";
 import { SwarmMachine } from "./swarm/machine";
 
 /** Maps the validated model onto the platform the stack config selects. */
@@ -15,5 +16,7 @@ export function deployCascade(input: StackInput): CascadeOutputs {
         });
         return { ...commonOutputs(model), networks: machine.networks };
     }
-    throw new pulumi.RunError(`platform ${model.platform} is not supported yet`);
+    assertKubernetesSettings(model, config.kubernetes, input.sources);
+    const machine = new KubernetesMachine(model.machine.name, { model, secrets: input.secrets, settings: config.kubernetes });
+    return { ...commonOutputs(model), coreDnsRewrites: machine.coreDnsRewrites };
 }

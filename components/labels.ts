@@ -12,6 +12,12 @@ export const LABEL = {
     /** A volume holding data that must outlive the stack. */
     data: "cascade.data",
     managedBy: "cascade.managed-by",
+    /** Kubernetes: selects one workload's pods (a group's, or Redis's beside the core group's). */
+    workload: "cascade.workload",
+    /** Kubernetes: the agent a Service belongs to. */
+    agent: "cascade.agent",
+    /** Kubernetes: on every Cascade namespace; NetworkPolicies select Cascade's namespaces by it. */
+    namespacePrefix: "cascade.namespace-prefix",
 } as const;
 
 export function groupLabels(group: GroupModel): Record<string, string> {

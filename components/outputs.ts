@@ -12,9 +12,11 @@ export interface CascadeOutputs {
     readonly phases: CascadeModel["phases"];
     /** The shared networks, for the other machine's stack to read through a StackReference. */
     readonly networks?: pulumi.Output<unknown>;
+    /** Kubernetes: the CoreDNS rewrite rules that make the seed's `<agent>.<group>.cascade` names resolve. */
+    readonly coreDnsRewrites?: readonly string[];
 }
 
-export function commonOutputs(model: CascadeModel): Omit<CascadeOutputs, "networks"> {
+export function commonOutputs(model: CascadeModel): Omit<CascadeOutputs, "networks" | "coreDnsRewrites"> {
     return {
         machine: model.machine.name,
         platform: model.platform,

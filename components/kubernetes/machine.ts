@@ -1,0 +1,80 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSecrets } from "../../config/pulumi";
+import type { KubernetesSettings } from "../../config/schema/stack";
+import type { CascadeModel, GroupModel, RedisModel } from "../../model/types";
+import { groupClaimVolumes } from "./claims";
+import { coreDnsRewrites } from "./dns";
+import { KubernetesGroup } from "./group";
+import { namespaceName } from "./names";
+import { groupNamespace, type GroupNamespace } from "./namespace";
+import { privilegeNeedsOf } from "./pod";
+import { groupNodeSelector } from "./placement";
+import { podSecurityLevel } from "./security";
+
+/** Arguments of one machine's part of Cascade on Kubernetes. */
+export interface KubernetesMachineArgs {
+    /** The machine stack's model. */
+    readonly model: CascadeModel;
+    readonly secrets: StackSecrets;
+    /** The stack config's `kubernetes` settings. */
+    readonly settings: KubernetesSettings;
+}
+
+/**
+ * Everything one machine stack creates in the cluster: its provider (the kubeconfig context from
+ * stack config), a namespace per group with its share of the machine's budget and its network
+ * rules, and the groups in phases: each group waits until every group of the previous phase is
+ * ready, as on Swarm. Both machines' stacks deploy into one cluster whose nodes are the machines.
+ */
+export class KubernetesMachine extends pulumi.ComponentResource {
+    public readonly groups: ReadonlyMap<string, KubernetesGroup>;
+    /** The Corefile lines that make the seed's `<agent>.<group>.cascade` names resolve. */
+    public readonly coreDnsRewrites: readonly string[];
+
+    constructor(name: string, args: KubernetesMachineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cascade:kubernetes:Machine", name, {}, opts);
+        const { model, settings } = args;
+        const provider = new k8s.Provider(`${name}-provider`, settings.context ? { context: settings.context } : {}, { parent: this });
+
+        const groups = new Map<string, KubernetesGroup>();
+        for (const group of model.groups) {
+            const redis = model.redis?.group === group.name ? model.redis : undefined;
+            const namespace = this.namespace(group, redis, args, provider);
+            const previousPhase = group.dependsOnGroups.map((g) => groups.get(g)).filter((g): g is KubernetesGroup => g !== undefined);
+            groups.set(group.name, new KubernetesGroup(group.name, {
+                group,
+                namespace: namespace.name,
+                nodeSelector: groupNodeSelector(model.machine, group, settings),
+                settings,
+                secrets: args.secrets,
+                data: model.data,
+                redis,
+            }, { parent: this, provider, dependsOn: [...namespace.resources, ...previousPhase] }));
+        }
+        this.groups = groups;
+        this.coreDnsRewrites = coreDnsRewrites(model, settings);
+        this.registerOutputs({ coreDnsRewrites: this.coreDnsRewrites });
+    }
+
+    /** The group's namespace; the group waits for its quota and network policies, not only its name. */
+    private namespace(group: GroupModel, redis: RedisModel | undefined, args: KubernetesMachineArgs, provider: k8s.Provider): GroupNamespace {
+        const { model, settings } = args;
+        const name = namespaceName(settings.namespacePrefix, group);
+        const claims = [...groupClaimVolumes(group, redis), ...(redis ? [redis.mount.volume] : [])];
+        return groupNamespace({
+            name,
+            prefix: settings.namespacePrefix,
+            machine: model.machine,
+            group,
+            redis,
+            claims,
+            settings,
+            podSecurity: podSecurityLevel(privilegeNeedsOf(group, settings)),
+            protect: model.data.protect && claims.length > 0,
+            retainOnDelete: model.data.retainOnDelete && claims.length > 0,
+            parent: this,
+            provider,
+        });
+    }
+}

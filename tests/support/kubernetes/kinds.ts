@@ -1,0 +1,43 @@
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+
+// The Kubernetes kinds the program creates, with the kubernetes-models class that carries each one's
+// official OpenAPI schema. A kind the program starts to create must be added here, or the schema
+// tests fail on it: nothing reaches the cluster unvalidated.
+
+/** What the tests use of a kubernetes-models class: construct from data, validate against the schema. */
+interface ModelClass {
+    new (data: never): { validate(): void };
+}
+
+export const KINDS: Readonly<Record<string, ModelClass>> = {
+    "v1/Namespace": Namespace,
+    "v1/ResourceQuota": ResourceQuota,
+    "v1/Secret": Secret,
+    "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+    "v1/Service": Service,
+    "apps/v1/Deployment": Deployment,
+    "apps/v1/StatefulSet": StatefulSet,
+    "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+    "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+};
+
+/** `apiVersion/kind`, the key of KINDS. */
+export function kindKey(object: { apiVersion: string; kind: string }): string {
+    return `${object.apiVersion}/${object.kind}`;
+}
+
+/** The module that declares a kind's typings: kubernetes-models/<apiVersion>/<Kind>, interface I<Kind>. */
+export function typingsOf(key: string): { module: string; interfaceName: string } {
+    const kind = key.slice(key.lastIndexOf("/") + 1);
+    return { module: `kubernetes-models/${key}`, interfaceName: `I${kind}` };
+}
