@@ -25,6 +25,20 @@ export function loadTopology(file: string): Topology {
     } catch {
         throw new ConfigError([{ file, path: "(file)", message: `cannot read ${absolute}`, fix: "check cascade:topology in the stack config" }]);
     }
+    // The plan loads a topology, then runs the program, which loads it again: parsing and validating a
+    // large topology dominates both, so a valid one is remembered by its exact text.
+    const cached = validatedTopologies.get(absolute);
+    if (cached?.text === text) {
+        return cached.topology;
+    }
+    const topology = parseTopology(text, file);
+    validatedTopologies.set(absolute, { text, topology });
+    return topology;
+}
+
+const validatedTopologies = new Map<string, { readonly text: string; readonly topology: Topology }>();
+
+function parseTopology(text: string, file: string): Topology {
     const document = parseDocument(text);
     if (document.errors.length > 0) {
         throw new ConfigError(document.errors.map((e) => ({
@@ -96,6 +110,8 @@ export interface LoadInput {
 }
 
 export interface LoadedStack {
+    /** The files the operator edits, named in every message about them. */
+    readonly sources: Sources;
     readonly topology: Topology;
     readonly config: StackConfig;
     readonly model: CascadeModel;
@@ -114,7 +130,7 @@ export function loadStack(input: LoadInput): LoadedStack {
     const topology = loadTopology(parsed.data.topology);
     const sources: Sources = { topologyFile: parsed.data.topology, stackFile: input.stackFile };
     throwIfProblems(validateStack(topology, parsed.data, sources));
-    return { topology, config: parsed.data, model: buildModel(topology, parsed.data, input.identity) };
+    return { sources, topology, config: parsed.data, model: buildModel(topology, parsed.data, input.identity) };
 }
 
 /** `cascade:.capacity` reads `cascade:capacity`: the namespace is not an object key. */

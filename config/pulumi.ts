@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ConfigError } from "./errors";
+import type { SecretFileModel } from "../model/types";
 import { loadStack, type LoadedStack } from "./load";
 
 // The only place that reads Pulumi's config. It validates everything before the program registers a
@@ -16,6 +17,18 @@ export interface StackSecrets {
     readonly redisPassword: pulumi.Output<string>;
     /** CurveZMQ certificate files by file name. */
     readonly zmqCertificates: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** The secret's value from the stack config. */
+export function secretValue(values: StackSecrets, file: SecretFileModel): pulumi.Output<string> {
+    if (file.configKey === "redisPassword") {
+        return values.redisPassword;
+    }
+    const value = file.entry === undefined ? undefined : values.zmqCertificates[file.entry];
+    if (!value) {
+        throw new Error(`no value for secret file ${file.key}`);
+    }
+    return value;
 }
 
 export interface StackInput extends LoadedStack {

@@ -36,6 +36,11 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
         checkAgentMemory(group, problem);
         checkScaling(group, problem);
         checkMounts(topology, group, problem);
+        if (isStandalone(group) && group.gpus > 0) {
+            problem(`${groupPath(group)}.gpus`,
+                "a group with host devices, ulimits or host groups runs as a standalone container (S1), which cannot take a GPU from Swarm's generic resources",
+                "split the GPU work into a group of its own, or remove devices/ulimits/supplementaryGroups");
+        }
         if (isStandalone(group) && group.replicas !== 1) {
             problem(`${groupPath(group)}.replicas`,
                 `${group.replicas} replicas, but a group with host devices, ulimits or host groups runs as one standalone container (S1)`,

@@ -109,6 +109,11 @@ const cases: readonly BadInput[] = [
         expected: ["groups[cascade-audio-realtime].replicas: 2 replicas, but a group with host devices, ulimits or host groups runs as one standalone container (S1)"],
     },
     {
+        title: "a GPU reservation on a standalone group",
+        edits: () => topology((t) => { group(t, "cascade-audio-realtime").gpus = 1; }),
+        expected: ["groups[cascade-audio-realtime].gpus: a group with host devices, ulimits or host groups runs as a standalone container (S1)", "Fix: split the GPU work into a group of its own"],
+    },
+    {
         title: "a GPU group on a machine without a GPU",
         edits: () => ({ "cascade:capacity": { cpus: 32, memory: "80G", gpus: 0 } }),
         expected: ["cascade:capacity.gpus: cascade-ai-engine reserves 1 GPU but mainpc has 0", "disable the group with cascade:groups.cascade-ai-engine.enabled: false"],

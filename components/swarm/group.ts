@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSecrets } from "../../config/pulumi";
+import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { GroupModel, RedisModel } from "../../model/types";
 import { dockerLabels, groupLabels } from "../labels";
 import {
@@ -11,7 +11,7 @@ import {
     waitTimeoutSeconds,
 } from "./container-args";
 import { SwarmRedis } from "./redis";
-import { secretValue, type SecretReference } from "./secrets";
+import type { SecretReference } from "./secrets";
 import { serviceArgs } from "./service-args";
 
 /** The overlay networks a group joins, by id. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSecrets } from "../../config/pulumi";
+import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
 import { dockerLabels, LABEL } from "../labels";
 
@@ -19,18 +19,6 @@ export interface SwarmSecretsArgs {
     readonly files: readonly SecretFileModel[];
     /** Their values, as Pulumi secrets from the stack config. */
     readonly values: StackSecrets;
-}
-
-/** The secret's value from the stack config. */
-export function secretValue(values: StackSecrets, file: SecretFileModel): pulumi.Output<string> {
-    if (file.configKey === "redisPassword") {
-        return values.redisPassword;
-    }
-    const value = file.entry === undefined ? undefined : values.zmqCertificates[file.entry];
-    if (!value) {
-        throw new Error(`no value for secret file ${file.key}`);
-    }
-    return value;
 }
 
 /**
