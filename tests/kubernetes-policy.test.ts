@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { dataVolumesOf, workloadsOf } from "../policy/readers";
-import type { PolicyResourceView } from "../policy/resource";
 import { factsFromStackFiles } from "../policy/stack-facts";
 import { findings, verdictsOf, viewsOf } from "./support/kubernetes/policy";
+import { changed } from "./support/policy";
 import { runKubernetes, type KubernetesRun } from "./support/kubernetes/run";
 
 // The policy pack over the Kubernetes resources: the same budget and safety rules as on Swarm (through
@@ -11,17 +11,6 @@ import { runKubernetes, type KubernetesRun } from "./support/kubernetes/run";
 
 const GIB = 1024 ** 3;
 
-/** The views with one resource's props changed (a deep copy: the run stays as captured). */
-function changed(views: readonly PolicyResourceView[], name: string, change: (props: Record<string, unknown>) => void): PolicyResourceView[] {
-    return views.map((view) => {
-        if (view.name !== name) {
-            return view;
-        }
-        const props = JSON.parse(JSON.stringify(view.props)) as Record<string, unknown>;
-        change(props);
-        return { ...view, props };
-    });
-}
 
 /** The first container of a workload's props, for changes. */
 function containerOf(props: Record<string, unknown>): Record<string, unknown> {
