@@ -3,10 +3,11 @@ import type { BudgetLine, BudgetModel, GroupModel, MachineModel, RedisModel, Res
 // A machine's budget: what its groups reserve and may use, times replicas, against its capacity
 // (S6: the seed's own MainPC limits add up to 38 CPUs and 106 GB against 32 cores and 80 GB).
 
-function lineOf(name: string, replicas: number, resources: Resources): BudgetLine {
+function lineOf(name: string, replicas: number, autoscaled: boolean, resources: Resources): BudgetLine {
     return {
         name,
         replicas,
+        autoscaled,
         reserved: {
             cpus: resources.reservations.cpus * replicas,
             memoryBytes: resources.reservations.memoryBytes * replicas,
@@ -41,8 +42,8 @@ export function budgetOf(
     overcommitRatio: number,
 ): BudgetModel {
     const lines = [
-        ...groups.map((g) => lineOf(g.name, g.replicas, g.resources)),
-        ...(redis ? [lineOf(redis.name, 1, redis.resources)] : []),
+        ...groups.map((g) => lineOf(g.name, g.maxReplicas, g.autoscaled, g.resources)),
+        ...(redis ? [lineOf(redis.name, 1, false, redis.resources)] : []),
     ];
     return {
         machine: machine.name,

@@ -165,6 +165,8 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         ? group.agents.reduce((sum, a) => sum + (a.memoryLimit ?? 0), 0)
         : undefined;
     const previousPhase = [...phases].reverse().find((p) => p.phase < group.phase);
+    const replicas = override.replicas ?? group.replicas;
+    const autoscaled = stack.platform === "kubernetes" && group.scaling !== undefined && group.scaling.max > group.scaling.min;
 
     return {
         name: group.name,
@@ -174,8 +176,10 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         phase: group.phase,
         dependsOnGroups: previousPhase ? previousPhase.groups : [],
         image: override.image ?? `${stack.images.registry}/${group.image}:${stack.images.tag}`,
-        replicas: override.replicas ?? group.replicas,
+        replicas,
         scaling: group.scaling ?? { min: 1 },
+        autoscaled,
+        maxReplicas: autoscaled && group.scaling ? Math.max(replicas, group.scaling.max) : replicas,
         runAs: isStandalone(group) ? "standalone" : "service",
         resources: {
             limits: { cpus: group.resources.limits.cpus, memoryBytes: group.resources.limits.memory },

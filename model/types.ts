@@ -125,6 +125,13 @@ export interface GroupModel {
     readonly replicas: number;
     readonly scaling: { readonly min: number; readonly max?: number; readonly reason?: string };
     /**
+     * Kubernetes only: an autoscaler, not Pulumi, owns the replica count (scaling max above min).
+     * Swarm has no autoscaler, so there the configured replicas are what runs.
+     */
+    readonly autoscaled: boolean;
+    /** The most replicas the platform may run: the autoscaler's maximum, or the replicas. Budgets count it. */
+    readonly maxReplicas: number;
+    /**
      * `service`: a Swarm service. `standalone`: a container on the machine's own engine, because the
      * group needs host devices, ulimits or host groups that Swarm services cannot have (S1).
      */
@@ -206,7 +213,10 @@ export interface PhaseModel {
 
 export interface BudgetLine {
     readonly name: string;
+    /** The replicas counted: the most that may run (an autoscaler's maximum on Kubernetes). */
     readonly replicas: number;
+    /** The count is an autoscaler's maximum, not a fixed replica count. */
+    readonly autoscaled: boolean;
     readonly reserved: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
     readonly limited: { readonly cpus: number; readonly memoryBytes: number; readonly gpus: number };
 }

@@ -18,7 +18,7 @@ export function mermaidGraph(model: CascadeModel): string {
             if (!group) {
                 continue;
             }
-            const detail = `${group.agents.length} agents, ${group.replicas} replica${group.replicas === 1 ? "" : "s"}${group.runAs === "standalone" ? ", standalone container" : ""}${group.resources.gpus > 0 ? `, ${group.resources.gpus} GPU` : ""}`;
+            const detail = `${group.agents.length} agents, ${group.replicas} replica${group.replicas === 1 ? "" : "s"}${group.runAs === "standalone" && model.platform === "swarm" ? ", standalone container" : ""}${group.resources.gpus > 0 ? `, ${group.resources.gpus} GPU` : ""}`;
             lines.push(`    ${id(name)}["${name}<br/>${detail}"]`);
             if (model.redis?.group === name) {
                 lines.push(`    ${id(model.redis.name)}[("${model.redis.name}")]`);

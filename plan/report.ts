@@ -10,7 +10,7 @@ function placeholderNote(plan: Plan): string {
     const { placeholders, file } = plan.stackFile;
     return placeholders.length === 0
         ? `Secrets: every secret value comes from ${file}; values are masked.`
-        : `Secrets: ${placeholders.join(", ")} ${placeholders.length === 1 ? "is a placeholder" : "are placeholders"} (not set in ${file}, or encrypted there); values are masked, and Docker secret names ending in a content hash will differ in the real deployment.`;
+        : `Secrets: ${placeholders.join(", ")} ${placeholders.length === 1 ? "is a placeholder" : "are placeholders"} (not set in ${file}, or encrypted there); values are masked${plan.model.platform === "swarm" ? ", and Docker secret names ending in a content hash will differ in the real deployment" : ""}.`;
 }
 
 export function textReport(plan: Plan): string {

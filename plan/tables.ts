@@ -20,7 +20,7 @@ function headroom(used: number, capacity: number, ratio: number, format: (n: num
 export function budgetTable(budget: BudgetModel): string {
     const { capacity, overcommitRatio: ratio } = budget;
     const rows = budget.lines.map((l) => [
-        l.name, l.replicas, cpu(l.reserved.cpus), formatMemory(l.reserved.memoryBytes), l.reserved.gpus, cpu(l.limited.cpus), formatMemory(l.limited.memoryBytes),
+        l.name, l.autoscaled ? `${l.replicas} (max)` : l.replicas, cpu(l.reserved.cpus), formatMemory(l.reserved.memoryBytes), l.reserved.gpus, cpu(l.limited.cpus), formatMemory(l.limited.memoryBytes),
     ]);
     const table = textTable(
         ["group", "replicas", "reserved CPU", "reserved mem", "GPU", "limit CPU", "limit mem"],
@@ -37,8 +37,15 @@ export function budgetTable(budget: BudgetModel): string {
     return `${table}\n${summary.join("\n")}`;
 }
 
-/** Groups that run as standalone containers: Docker reserves no CPU for them (note under the table). */
+/**
+ * What the numbers above do not show: on Kubernetes, which counts are autoscaler maxima; on Swarm,
+ * which groups are standalone containers, for which Docker reserves no CPU.
+ */
 export function budgetNotes(model: CascadeModel): string[] {
+    if (model.platform === "kubernetes") {
+        return model.groups.filter((g) => g.autoscaled)
+            .map((g) => `note: ${g.name} is autoscaled from ${g.scaling.min} to ${g.maxReplicas} replicas; the budget counts the maximum.`);
+    }
     return model.groups
         .filter((g) => g.runAs === "standalone" && g.resources.reservations.cpus > 0)
         .map((g) => `note: ${g.name} runs as a standalone container; Docker has no CPU reservation for containers, so its ${cpu(g.resources.reservations.cpus)} reserved CPU is counted here but not held by the engine.`);

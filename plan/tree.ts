@@ -18,7 +18,8 @@ interface TreeContext {
     readonly workloads: ReadonlyMap<CapturedResource, Workload>;
 }
 
-function workloadSettings(w: Workload, networks: readonly string[], volumes: readonly string[]): string {
+/** Networks and volumes are Docker's; a Kubernetes workload's show as Services, policies and claims in the tree. */
+function workloadSettings(w: Workload, networks?: readonly string[], volumes?: readonly string[]): string {
     const parts = [
         w.images.join(", "),
         `${w.replicas} replica${w.replicas === 1 ? "" : "s"}`,
@@ -27,8 +28,8 @@ function workloadSettings(w: Workload, networks: readonly string[], volumes: rea
         `reserves ${w.reserved.cpus} CPU/${formatMemory(w.reserved.memoryBytes)}`,
         `limit ${w.limits.cpus ?? "none"} CPU/${w.limits.memoryBytes === undefined ? "none" : formatMemory(w.limits.memoryBytes)}`,
         `ports ${w.publishedPorts.map((p) => `${p.port}/${p.protocol}`).join(" ") || "none published"}`,
-        `networks ${networks.join(", ") || "none"}`,
-        `volumes ${volumes.join(", ") || "none"}`,
+        ...(networks ? [`networks ${networks.join(", ") || "none"}`] : []),
+        ...(volumes ? [`volumes ${volumes.join(", ") || "none"}`] : []),
         ...(w.capAdds.length > 0 ? [`caps +${w.capAdds.join(" +")}`] : []),
     ];
     return parts.join("; ");
@@ -66,8 +67,12 @@ function settings(resource: CapturedResource, context: TreeContext): string {
             return `host ${String(inputs.host)}`;
         case "pulumi:pulumi:StackReference":
             return plan.referenced ? `${plan.referenced.name}: outputs from an offline plan of ${plan.referenced.file}` : String(inputs.name);
-        default:
-            return resource.options.dependsOn.length > 0 ? `waits for ${resource.options.dependsOn.join(", ")}` : "";
+        case "kubernetes:core/v1:PersistentVolumeClaim":
+            return `${asString(propAt(inputs, "metadata", "name")) ?? "?"} ${asString(propAt(inputs, "spec", "resources", "requests", "storage")) ?? ""}; protect ${resource.options.protect}, retainOnDelete ${resource.options.retainOnDelete}`;
+        default: {
+            const waits = resource.options.dependsOn.length > 0 ? `waits for ${resource.options.dependsOn.join(", ")}` : "";
+            return workload ? [workloadSettings(workload), waits].filter((p) => p !== "").join("; ") : waits;
+        }
     }
 }
 

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { PROJECT_ROOT } from "../config/load";
+import { textReport } from "../plan/report";
 import { assemblePlan, type Plan } from "../plan/assemble";
 import { renderPlan, type RenderedFile } from "../plan/render";
 import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
@@ -44,6 +45,17 @@ for (const stack of ["mainpc", "pc2"] as const) {
             files = renderPlan(plan);
         });
         const captured = () => kubernetesObjects(plan.capture);
+
+        it("budgets the autoscaler's maximum and prints no Swarm-only notes", () => {
+            const text = textReport(plan);
+            expect(text).to.not.contain("standalone container");
+            expect(text).to.not.contain("Docker secret names");
+            if (stack === "mainpc") {
+                const line = plan.model.budget.lines.find((l) => l.name === "cascade-request-handler");
+                expect(line).to.deep.include({ replicas: 5, autoscaled: true });
+                expect(text).to.contain("note: cascade-request-handler is autoscaled from 1 to 5 replicas; the budget counts the maximum.");
+            }
+        });
 
         it("writes one file per group in phase order, apply.sh and README.md", () => {
             expect(files.map((f) => f.path)).to.deep.equal([

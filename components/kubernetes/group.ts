@@ -8,7 +8,6 @@ import { claims, groupClaimVolumes } from "./claims";
 import { groupSelector } from "./labels";
 import { MAX_REPLICAS_ANNOTATION } from "./names";
 import { groupPodTemplate } from "./pod";
-import { isAutoscaled, maxReplicasOf } from "./quota";
 import { KubernetesRedis } from "./redis";
 import { minReadySecondsOf, PROGRESS_DEADLINE_SECONDS, rollingUpdateOf } from "./rollout";
 import { secretFiles } from "./secrets";
@@ -74,7 +73,7 @@ export class KubernetesGroup extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [secrets.secret] });
         }
 
-        const autoscaled = isAutoscaled(group);
+        const autoscaled = group.autoscaled;
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
@@ -82,7 +81,7 @@ export class KubernetesGroup extends pulumi.ComponentResource {
                     name: group.name,
                     namespace: args.namespace,
                     labels,
-                    ...(autoscaled ? { annotations: { [MAX_REPLICAS_ANNOTATION]: String(maxReplicasOf(group)) } } : {}),
+                    ...(autoscaled ? { annotations: { [MAX_REPLICAS_ANNOTATION]: String(group.maxReplicas) } } : {}),
                 },
                 spec: {
                     // An autoscaled group's replica count belongs to its autoscaler: a count here
@@ -122,7 +121,7 @@ export class KubernetesGroup extends pulumi.ComponentResource {
                 spec: {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployment.metadata.name },
                     minReplicas: group.scaling.min,
-                    maxReplicas: maxReplicasOf(group),
+                    maxReplicas: group.maxReplicas,
                     metrics: [{
                         type: "Resource",
                         resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.settings.cpuUtilizationTarget } },

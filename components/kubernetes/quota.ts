@@ -3,16 +3,6 @@ import type { GroupModel, MachineModel, RedisModel, Resources } from "../../mode
 import { GPU_RESOURCE } from "./names";
 import { cpuQuantity, memoryQuantity, parseQuantity } from "./quantities";
 
-/** The largest number of pods a group may run: its autoscaler's maximum, or its replicas. */
-export function maxReplicasOf(group: Pick<GroupModel, "replicas" | "scaling">): number {
-    return Math.max(group.replicas, group.scaling.max ?? group.replicas);
-}
-
-/** True when an autoscaler, not Pulumi, owns the group's replica count. */
-export function isAutoscaled(group: Pick<GroupModel, "scaling">): boolean {
-    return group.scaling.max !== undefined && group.scaling.max > group.scaling.min;
-}
-
 /** A claim's size from the stack config: its own entry, else the default. */
 export function claimSize(settings: KubernetesSettings, volumeKey: string): string {
     return settings.volumeSizes[volumeKey] ?? settings.volumeSize;
@@ -36,12 +26,12 @@ export interface NamespaceBudgetInput {
 export function quotaHard(input: NamespaceBudgetInput): Record<string, string> {
     const { group, redis, settings } = input;
     const workloads: { replicas: number; resources: Resources }[] = [
-        { replicas: maxReplicasOf(group), resources: group.resources },
+        { replicas: group.maxReplicas, resources: group.resources },
         ...(redis ? [{ replicas: 1, resources: redis.resources }] : []),
     ];
     const total = (pick: (r: Resources) => number) => workloads.reduce((sum, w) => sum + pick(w.resources) * w.replicas, 0);
     const storageBytes = input.claims.reduce((sum, key) => sum + (parseQuantity(claimSize(settings, key)) ?? 0), 0);
-    const devices = group.devices.length > 0 && !settings.audioPrivileged ? maxReplicasOf(group) : 0;
+    const devices = group.devices.length > 0 && !settings.audioPrivileged ? group.maxReplicas : 0;
     return {
         "requests.cpu": cpuQuantity(total((r) => r.reservations.cpus)),
         "requests.memory": memoryQuantity(total((r) => r.reservations.memoryBytes)),
