@@ -180,7 +180,7 @@ function checkScaling(group: TopologyGroup, problem: Report): void {
         problem(`${groupPath(group)}.scaling`, `min ${scaling.min} is above max ${scaling.max}`, "swap them");
     } else if (group.replicas < scaling.min || group.replicas > scaling.max) {
         problem(`${groupPath(group)}.replicas`, `${group.replicas} replicas is outside the scaling bounds ${scaling.min} to ${scaling.max} (${scaling.reason})`,
-            `use ${scaling.min === scaling.max ? scaling.min : `${scaling.min} to ${scaling.max}`} replicas`);
+            `use ${scaling.min === scaling.max ? `${scaling.min} replica${scaling.min === 1 ? "" : "s"}` : `${scaling.min} to ${scaling.max} replicas`}`);
     }
 }
 
@@ -257,8 +257,9 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
             const max = group.scaling?.max;
             if (override.replicas < min || (max !== undefined && override.replicas > max)) {
                 const bounds = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
+                const allowed = min === max ? `${min} replica${min === 1 ? "" : "s"}` : `${bounds} replicas`;
                 problem(`${path}.replicas`, `${override.replicas} replicas is outside ${name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
-                    `use ${bounds} replicas, or set enabled: false to leave the group out`);
+                    `use ${allowed}, or set enabled: false to leave the group out`);
             }
             if (isStandalone(group) && override.replicas !== 1) {
                 problem(`${path}.replicas`, `${name} runs as one standalone container (S1)`, "use 1 replica");
