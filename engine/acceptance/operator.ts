@@ -1,0 +1,57 @@
+import * as path from "path";
+import { STACK_NAMESPACE } from "../../plan/render/context";
+import { docker } from "./docker";
+import { check } from "./exec";
+import type { RenderedContainer, StackFile } from "./rendered";
+import { DOCKER_SOCKET } from "./stack-configs";
+
+// The commands an operator types to apply one rendered file by hand (the rendered README's "apply alone
+// with" column), with the environment deploy.sh would give them: the secrets directory, no registry
+// lookups, one Docker host for everything.
+
+const DEPLOY_TIMEOUT_MS = 120_000;
+
+export function operatorEnvironment(secretsDir: string): Record<string, string> {
+    return { CASCADE_SECRETS_DIR: secretsDir, CASCADE_RESOLVE_IMAGE: "never", CASCADE_DOCKER_HOST: DOCKER_SOCKET };
+}
+
+/**
+ * The secret names a stack file reads from the environment (`${CASCADE_SECRET_X:-planned name}`):
+ * deploy.sh exports the names it created, which end in a hash of the file, unlike the planned ones.
+ * Outside deploy.sh they are found among the secrets by their planned prefix.
+ */
+export async function secretEnvironment(stackFileText: string): Promise<Record<string, string>> {
+    const existing = (await docker(["secret", "ls", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
+    const env: Record<string, string> = {};
+    for (const [, variable, planned] of stackFileText.matchAll(/\$\{(CASCADE_SECRET_[A-Z0-9_]+):-([^}]+)\}/g)) {
+        const prefix = planned.replace(/-[0-9a-f]{12}$/, "-");
+        const matches = existing.filter((name) => name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length)));
+        if (matches.length !== 1) {
+            throw new Error(`expected one secret named ${prefix}<hash> for ${variable}, found ${matches.length}: deploy the stack with its deploy.sh first`);
+        }
+        env[variable] = matches[0];
+    }
+    return env;
+}
+
+/** `docker stack deploy -c FILE <namespace>` of one rendered stack file. */
+export async function deployStackFile(dir: string, file: StackFile, secretsDir: string, namespace: string = STACK_NAMESPACE): Promise<void> {
+    const env = { ...operatorEnvironment(secretsDir), ...(await secretEnvironment(file.text)) };
+    await check("docker", ["stack", "deploy", "--resolve-image", "never", "-c", path.join(dir, file.file), namespace], { env, timeoutMs: DEPLOY_TIMEOUT_MS });
+}
+
+/** `docker-compose -p cascade -f compose.yml up -d --no-deps <key>` of one standalone container. */
+export async function upContainer(dir: string, container: RenderedContainer, secretsDir: string): Promise<void> {
+    await check("docker-compose", ["-p", STACK_NAMESPACE, "-f", path.join(dir, "compose.yml"), "up", "-d", "--no-deps", container.key], {
+        env: operatorEnvironment(secretsDir),
+        timeoutMs: DEPLOY_TIMEOUT_MS,
+    });
+}
+
+/** `docker-compose ... rm --stop --force`: the container goes, its named volumes stay. */
+export async function removeContainer(dir: string, container: RenderedContainer, secretsDir: string): Promise<void> {
+    await check("docker-compose", ["-p", STACK_NAMESPACE, "-f", path.join(dir, "compose.yml"), "rm", "--stop", "--force", container.key], {
+        env: operatorEnvironment(secretsDir),
+        timeoutMs: DEPLOY_TIMEOUT_MS,
+    });
+}

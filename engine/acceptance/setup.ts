@@ -1,0 +1,147 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../config/load";
+import { anchorNetworks, gpuNetworks } from "./anchor";
+import { runDeployScript, type ScriptRun } from "./deploy-script";
+import { cascadeObjects, describeInventory } from "./inventory";
+import { renderStack } from "./render";
+import type { Rendered } from "./rendered";
+import { secretFilesOf, writeSecrets, type RunSecrets } from "./secrets";
+import { GPU_KIND, IMAGE_REGISTRY, IMAGE_TAG, machineLabel, publishedPortReplicas, stackConfigFile, type AcceptanceStack } from "./stack-configs";
+import { readState, WORK_DIR, writeState } from "./state";
+import { advertisedResources, engineInfo, ensureSwarmManager, labelNode, localSubnetConflicts, nodeSize, tagImages } from "./swarm";
+import { readSourceTopology, scaledTopology, type NodeSize } from "./topology";
+
+// What the suite stands on, built in the order an operator follows (README, "Deploy for real"):
+// the engine as a Swarm manager with the node labelled and the GPU advertised, the images, the stack
+// configs, the rendered files, the secret files, then deploy.sh of mainpc and of pc2.
+
+/** The image every group's tag points to (engine/images/build.sh). */
+export const STANDIN_IMAGE = "cascade-standin:local";
+const CONFIG_DIR = path.join(WORK_DIR, "config");
+const RENDER_DIR = path.join(WORK_DIR, "render");
+/** deploy.sh gets this long per phase (a phase takes one or two healthcheck intervals here), plus its set-up. */
+const DEPLOY_MS_PER_PHASE = 60_000;
+const DEPLOY_SETUP_MS = 30_000;
+
+export interface Acceptance {
+    readonly nodeId: string;
+    /** `kind=value` generic resources the node advertises. */
+    readonly advertised: readonly string[];
+    readonly secrets: RunSecrets;
+    readonly mainpc: Rendered;
+    readonly pc2: Rendered;
+    /** MainPC rendered with its GPU groups asking for one GPU more than the node advertises. */
+    readonly gpuVariant: Rendered;
+    readonly phased: readonly ScriptRun[];
+}
+
+/** Refuses an engine that holds Cascade objects this suite did not create. */
+export async function claimEngine(): Promise<void> {
+    if (readState()) {
+        throw new Error("a previous run's state is still in .engine-work/state.json: clean it up first");
+    }
+    const info = await engineInfo();
+    const found = await cascadeObjects(info.Swarm.ControlAvailable);
+    if (found.length > 0) {
+        throw new Error(`this engine already holds Cascade objects that the suite did not create (${describeInventory(found)}). ` +
+            "The suite removes what it creates, so it will not run beside them: remove them, or run it on another engine");
+    }
+    writeState({ swarmCreated: false, labelsAdded: [], imageTags: [] });
+}
+
+function write(file: string, text: string): string {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+interface Configs {
+    readonly mainpc: string;
+    readonly pc2: string;
+    readonly gpuVariant: string;
+    readonly notes: readonly string[];
+}
+
+function writeConfigs(node: NodeSize, gpus: number): Configs {
+    const topology = readSourceTopology();
+    const gpuGroups = topology.groups.filter((g) => (g.gpus ?? 0) > 0).map((g) => g.name);
+    const scaled = scaledTopology(node);
+    const variant = scaledTopology(node, { gpus: Object.fromEntries(gpuGroups.map((g) => [g, gpus + 1])) });
+    const topologyFile = write(path.join(CONFIG_DIR, "topology.yaml"), scaled.text);
+    const variantFile = write(path.join(CONFIG_DIR, "topology-gpu-variant.yaml"), variant.text);
+    const ports = publishedPortReplicas(topology);
+    const machineOf = new Map(topology.groups.map((g) => [g.name, g.machine]));
+    const stack = (machine: string, file: string, machineGpus: number): AcceptanceStack => ({
+        machine,
+        topologyFile: path.relative(PROJECT_ROOT, file),
+        node,
+        gpus: machineGpus,
+        // A stack may only set its own machine's groups.
+        replicas: Object.fromEntries(Object.entries(ports.replicas).filter(([group]) => machineOf.get(group) === machine)),
+    });
+    return {
+        mainpc: write(path.join(CONFIG_DIR, "Pulumi.mainpc.yaml"), stackConfigFile(stack("mainpc", topologyFile, gpus))),
+        pc2: write(path.join(CONFIG_DIR, "Pulumi.pc2.yaml"), stackConfigFile(stack("pc2", topologyFile, 0))),
+        // The operator believes in one GPU more; the node advertises what it has.
+        gpuVariant: write(path.join(CONFIG_DIR, "Pulumi.mainpc-gpu-variant.yaml"), stackConfigFile(stack("mainpc", variantFile, gpus + 1))),
+        notes: [...scaled.notes, ...ports.notes],
+    };
+}
+
+/** The labels that pin both machines' groups to the one node, and the groups' own (gpu: rtx4090). */
+function nodeLabels(): Record<string, string> {
+    const topology = readSourceTopology();
+    return Object.assign({}, machineLabel("mainpc"), machineLabel("pc2"), ...topology.groups.map((g) => g.nodeLabels ?? {}));
+}
+
+function groupImages(): string[] {
+    return [...new Set(readSourceTopology().groups.map((g) => `${IMAGE_REGISTRY}/${g.image}:${IMAGE_TAG}`))].sort();
+}
+
+function deployTimeout(rendered: Rendered): number {
+    const phases = new Set([...rendered.stackFiles.map((f) => f.phase), ...rendered.containers.map((c) => c.phase)]);
+    return DEPLOY_SETUP_MS + DEPLOY_MS_PER_PHASE * phases.size;
+}
+
+export async function setUp(log: (line: string) => void): Promise<Acceptance> {
+    const nodeId = await ensureSwarmManager();
+    await labelNode(nodeId, nodeLabels());
+    const advertised = await advertisedResources(nodeId);
+    const gpus = advertised.filter((r) => r.startsWith(`${GPU_KIND}=`)).length;
+    if (gpus === 0) {
+        throw new Error(`the node advertises no ${GPU_KIND} generic resource (${advertised.join(", ") || "none"}): start the engine with engine/setup-engine.sh --generic-resource ${GPU_KIND}=GPU-fake0`);
+    }
+    await tagImages(STANDIN_IMAGE, groupImages());
+
+    const configs = writeConfigs(nodeSize(await engineInfo()), gpus);
+    configs.notes.forEach((note) => log(`adapted to this machine: ${note}`));
+    const [mainpc, pc2, gpuVariant] = await Promise.all([
+        renderStack("mainpc", configs.mainpc, path.join(RENDER_DIR, "mainpc")),
+        renderStack("pc2", configs.pc2, path.join(RENDER_DIR, "pc2")),
+        renderStack("mainpc", configs.gpuVariant, path.join(RENDER_DIR, "mainpc-gpu-variant")),
+    ]);
+    log(`rendered ${[mainpc, pc2, gpuVariant].map((r) => path.relative(PROJECT_ROOT, r.dir)).join(", ")}`);
+    const conflicts = await localSubnetConflicts(mainpc.networks.flatMap((n) => n.subnets));
+    if (conflicts.length > 0) {
+        throw new Error(`local networks overlap the planned overlays, whose tasks Swarm would reject ("Pool overlaps with other one on this address space"): ${conflicts.join("; ")}. ` +
+            "Remove them (docker_gwbridge can be removed while the engine is in no swarm; restart dockerd before the next swarm, so that it picks a free subnet again), or set cascade:network.internalSubnet");
+    }
+    const secrets = writeSecrets(path.join(WORK_DIR, "secrets"), [...secretFilesOf(mainpc.deployScript), ...secretFilesOf(pc2.deployScript)]);
+
+    const anchor = gpuNetworks([mainpc]);
+    log(`workaround for the engine's GPU task rejections: an idle service on ${anchor.join(", ")} before the GPU group (engine/acceptance/anchor.ts)`);
+    // Both settle before either failure is reported: a rejected anchor must not leave deploy.sh running.
+    const [deployed, anchored] = await Promise.allSettled([
+        runDeployScript(mainpc, secrets.dir, deployTimeout(mainpc)),
+        anchorNetworks(anchor, nodeId, STANDIN_IMAGE),
+    ]);
+    if (deployed.status === "rejected" || anchored.status === "rejected") {
+        throw deployed.status === "rejected" ? deployed.reason : anchored.status === "rejected" ? anchored.reason : undefined;
+    }
+    const mainpcRun = deployed.value;
+    log(`mainpc deploy.sh: ${mainpcRun.wallSeconds.toFixed(1)} s`);
+    const pc2Run = await runDeployScript(pc2, secrets.dir, deployTimeout(pc2));
+    log(`pc2 deploy.sh: ${pc2Run.wallSeconds.toFixed(1)} s`);
+    return { nodeId, advertised, secrets, mainpc, pc2, gpuVariant, phased: [mainpcRun, pc2Run] };
+}
