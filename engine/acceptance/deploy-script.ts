@@ -10,7 +10,8 @@ import { secondsSince } from "./wait";
 // CASCADE_RESOLVE_IMAGE=never because the images exist only on the node) and times it from its own
 // output: each `Phase N: ...` line starts a phase, which ends at the next one or at `Stack ... deployed.`
 // (deploy.sh waits for every service and container of a phase to be healthy before it goes on).
-// The script is bounded: past the limit it is killed and the error says what was not ready. Its whole output, time-stamped, goes to a log file beside the rendered directory.
+// The script is bounded: past the limit it is killed and the error says what was not ready. Its whole
+// output, time-stamped, goes to a log file beside the rendered directory.
 
 export interface PhaseTime {
     readonly label: string;
@@ -23,7 +24,7 @@ export interface ScriptRun {
     readonly phases: readonly PhaseTime[];
 }
 
-export function workloadsOf(rendered: Rendered): Workloads {
+function workloadsOf(rendered: Rendered): Workloads {
     return {
         services: rendered.stackFiles.flatMap((f) => f.services.map((s) => s.name)),
         containers: rendered.containers.map((c) => c.name),

@@ -9,7 +9,7 @@ import { readState } from "./state";
 // `acceptance()`.
 
 /** Generous bounds for the hooks as a whole; each step inside has its own, shorter one. */
-const SET_UP_TIMEOUT_MS = 9 * 60_000;
+const SET_UP_TIMEOUT_MS = 10 * 60_000;
 const CLEAN_UP_TIMEOUT_MS = 3 * 60_000;
 
 let current: Acceptance | undefined;

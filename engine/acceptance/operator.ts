@@ -20,7 +20,7 @@ export function operatorEnvironment(secretsDir: string): Record<string, string> 
  * deploy.sh exports the names it created, which end in a hash of the file, unlike the planned ones.
  * Outside deploy.sh they are found among the secrets by their planned prefix.
  */
-export async function secretEnvironment(stackFileText: string): Promise<Record<string, string>> {
+async function secretEnvironment(stackFileText: string): Promise<Record<string, string>> {
     const existing = (await docker(["secret", "ls", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
     const env: Record<string, string> = {};
     for (const [, variable, planned] of stackFileText.matchAll(/\$\{(CASCADE_SECRET_[A-Z0-9_]+):-([^}]+)\}/g)) {

@@ -56,7 +56,9 @@ export async function diagnose(workloads: Workloads): Promise<string> {
         }
         // The newest few tasks, whatever their desired state: a rejected task is no longer meant to run.
         const tasks = (await serviceTasks(service).catch(() => [])).slice(0, 3);
-        const containers = await inspectContainers(tasks.flatMap((t) => (t.DesiredState === "running" && t.Status.ContainerStatus?.ContainerID ? [t.Status.ContainerStatus.ContainerID] : []))).catch(() => []);
+        const ids = tasks.flatMap((t) => (t.Status.ContainerStatus?.ContainerID ? [t.Status.ContainerStatus.ContainerID] : []));
+        // Containers of failed tasks are kept a while, with the health probes that failed them.
+        const containers = (await Promise.all(ids.map((id) => inspectContainers([id]).catch(() => [])))).flat().filter((c) => (c.State.Health?.Log ?? []).length > 0).slice(0, 1);
         const taskText = tasks.map((t) => `${t.Status.State}${t.Status.Err ? ` (${t.Status.Err})` : ""}`).join(", ") || "no task";
         lines.push(`  ${service}: ${await replicasColumn(service) ?? "missing"} running; tasks: ${taskText}${containers.map((c) => lastHealthOutput(c.State.Health?.Log)).join("")}`);
     }

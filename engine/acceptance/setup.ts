@@ -8,7 +8,7 @@ import { renderStack } from "./render";
 import type { Rendered } from "./rendered";
 import { secretFilesOf, writeSecrets, type RunSecrets } from "./secrets";
 import { GPU_KIND, IMAGE_REGISTRY, IMAGE_TAG, machineLabel, publishedPortReplicas, stackConfigFile, type AcceptanceStack } from "./stack-configs";
-import { readState, WORK_DIR, writeState } from "./state";
+import { WORK_DIR, writeState } from "./state";
 import { advertisedResources, engineInfo, ensureSwarmManager, labelNode, localSubnetConflicts, nodeSize, tagImages } from "./swarm";
 import { readSourceTopology, scaledTopology, type NodeSize } from "./topology";
 
@@ -38,9 +38,6 @@ export interface Acceptance {
 
 /** Refuses an engine that holds Cascade objects this suite did not create. */
 export async function claimEngine(): Promise<void> {
-    if (readState()) {
-        throw new Error("a previous run's state is still in .engine-work/state.json: clean it up first");
-    }
     const info = await engineInfo();
     const found = await cascadeObjects(info.Swarm.ControlAvailable);
     if (found.length > 0) {
@@ -61,6 +58,7 @@ interface Configs {
     readonly pc2: string;
     readonly gpuVariant: string;
     readonly notes: readonly string[];
+    readonly variantNote: string;
 }
 
 function writeConfigs(node: NodeSize, gpus: number): Configs {
@@ -86,6 +84,7 @@ function writeConfigs(node: NodeSize, gpus: number): Configs {
         // The operator believes in one GPU more; the node advertises what it has.
         gpuVariant: write(path.join(CONFIG_DIR, "Pulumi.mainpc-gpu-variant.yaml"), stackConfigFile(stack("mainpc", variantFile, gpus + 1))),
         notes: [...scaled.notes, ...ports.notes],
+        variantNote: `${gpuGroups.join(", ")} reserving ${gpus + 1} GPUs (and the config claiming them), where the node advertises ${gpus}`,
     };
 }
 
@@ -121,7 +120,7 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
         renderStack("pc2", configs.pc2, path.join(RENDER_DIR, "pc2")),
         renderStack("mainpc", configs.gpuVariant, path.join(RENDER_DIR, "mainpc-gpu-variant")),
     ]);
-    log(`rendered ${[mainpc, pc2, gpuVariant].map((r) => path.relative(PROJECT_ROOT, r.dir)).join(", ")}`);
+    log(`rendered ${[mainpc, pc2, gpuVariant].map((r) => path.relative(PROJECT_ROOT, r.dir)).join(", ")}; the variant has ${configs.variantNote}`);
     const conflicts = await localSubnetConflicts(mainpc.networks.flatMap((n) => n.subnets));
     if (conflicts.length > 0) {
         throw new Error(`local networks overlap the planned overlays, whose tasks Swarm would reject ("Pool overlaps with other one on this address space"): ${conflicts.join("; ")}. ` +
@@ -136,8 +135,11 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
         runDeployScript(mainpc, secrets.dir, deployTimeout(mainpc)),
         anchorNetworks(anchor, nodeId, STANDIN_IMAGE),
     ]);
-    if (deployed.status === "rejected" || anchored.status === "rejected") {
-        throw deployed.status === "rejected" ? deployed.reason : anchored.status === "rejected" ? anchored.reason : undefined;
+    if (deployed.status === "rejected") {
+        throw deployed.reason;
+    }
+    if (anchored.status === "rejected") {
+        throw anchored.reason;
     }
     const mainpcRun = deployed.value;
     log(`mainpc deploy.sh: ${mainpcRun.wallSeconds.toFixed(1)} s`);

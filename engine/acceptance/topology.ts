@@ -27,7 +27,7 @@ export interface NodeSize {
 
 export interface ScaledTopology {
     readonly text: string;
-    /** What was changed beyond the resources, for the suite's output. */
+    /** What was changed, one line each, for the suite's output. */
     readonly notes: readonly string[];
 }
 
