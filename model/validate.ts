@@ -279,6 +279,16 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
             }
         }
     }
+    if (stack.platform === "swarm" && stack.swarm.endpointMode === "dnsrr") {
+        for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
+            const replicas = stack.groups[group.name]?.replicas ?? group.replicas;
+            if (replicas > 1 && group.agents.some((a) => a.loadBalanced)) {
+                problem(`cascade:groups.${group.name}.replicas`,
+                    `${group.name} publishes a port and runs ${replicas} replicas, but with endpointMode dnsrr a port is published on the node itself, once: the other replicas could never be placed on ${stack.machine}`,
+                    `set cascade:groups.${group.name}.replicas to 1, or use cascade:swarm.endpointMode vip`);
+            }
+        }
+    }
     if (stack.secureZmq && Object.keys(stack.zmqCertificates).length === 0) {
         problem("cascade:zmqCertificates", "secureZmq is on but no CurveZMQ certificates are configured",
             "pulumi config set --secret --path 'cascade:zmqCertificates[\"server.key_secret\"]' \"$(cat server.key_secret)\" (one per certificate file), or set cascade:secureZmq false");

@@ -113,6 +113,11 @@ const cases: readonly BadInput[] = [
         expected: ["groups[cascade-audio-realtime].gpus: a group with host devices, ulimits or host groups runs as a standalone container (S1)", "Fix: split the GPU work into a group of its own"],
     },
     {
+        title: "several replicas of a group that publishes a port under dnsrr",
+        edits: () => ({ "cascade:swarm": { endpointMode: "dnsrr" } }),
+        expected: ["cascade:groups.cascade-request-handler.replicas: cascade-request-handler publishes a port and runs 3 replicas, but with endpointMode dnsrr", "Fix: set cascade:groups.cascade-request-handler.replicas to 1, or use cascade:swarm.endpointMode vip"],
+    },
+    {
         title: "a GPU group on a machine without a GPU",
         edits: () => ({ "cascade:capacity": { cpus: 32, memory: "80G", gpus: 0 } }),
         expected: ["cascade:capacity.gpus: cascade-ai-engine reserves 1 GPU but mainpc has 0", "disable the group with cascade:groups.cascade-ai-engine.enabled: false"],

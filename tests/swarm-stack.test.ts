@@ -189,7 +189,7 @@ describe("deployment phases gate on health", () => {
     });
 
     it("resolves names to task IPs and publishes on the node with endpointMode dnsrr", async () => {
-        const run = await runStack("mainpc", { "cascade:swarm": { endpointMode: "dnsrr" } });
+        const run = await runStack("mainpc", { "cascade:swarm": { endpointMode: "dnsrr" }, "cascade:groups": { "cascade-request-handler": { replicas: 1 } } });
         const handler = resource(run, TYPES.service, "cascade-request-handler-service").inputs as { endpointSpec: unknown };
         expect(handler.endpointSpec).to.deep.equal({ mode: "dnsrr", ports: [{ targetPort: 26002, publishedPort: 26002, protocol: "tcp", publishMode: "host" }] });
         const redis = resource(run, TYPES.service, "cascade-core-redis-service").inputs as { endpointSpec: unknown };
