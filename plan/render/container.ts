@@ -1,5 +1,5 @@
 import { asArray, asNumber, asString, isRecord, propAt } from "../../policy/resource";
-import { serviceKey, type DockerHost, type Planned, type RenderContext } from "./context";
+import { serviceKey, type Planned, type RenderContext, type RenderedWorkload } from "./context";
 import { Fields } from "./fields";
 import { secretFileOf, type SecretFile } from "./secrets";
 import { healthcheckOf } from "./service";
@@ -10,14 +10,8 @@ import { compact, labelsMap, memoryFromMegabytes, stringMap, strings } from "./u
 // inputs are megabytes and `cpus` a decimal string (DESIGN-NOTES section 2). The secret files Pulumi
 // uploads become Compose file secrets, read from the operator's secrets directory.
 
-export interface RenderedContainer {
-    readonly key: string;
-    readonly dockerName: string;
-    /** The Docker host that creates it: the machine's own engine. */
-    readonly host: DockerHost;
-    readonly definition: Record<string, unknown>;
-    readonly networks: ReadonlySet<string>;
-    readonly volumes: ReadonlySet<string>;
+/** A container; its host is the machine's own engine. */
+export interface RenderedContainer extends RenderedWorkload {
     readonly secrets: ReadonlyMap<string, SecretFile>;
     /** How long deploy.sh waits for it to turn healthy (the container's waitTimeout), in seconds. */
     readonly waitTimeoutSeconds?: number;

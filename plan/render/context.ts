@@ -77,3 +77,15 @@ export function renderContext(plan: Plan): RenderContext {
         },
     };
 }
+
+/** What every rendered workload (a stack-file service or a Compose container) carries. */
+export interface RenderedWorkload {
+    readonly key: string;
+    readonly dockerName: string;
+    /** The Docker host that creates it (its provider's). */
+    readonly host: DockerHost;
+    readonly definition: Record<string, unknown>;
+    /** External objects it refers to by name. */
+    readonly networks: ReadonlySet<string>;
+    readonly volumes: ReadonlySet<string>;
+}

@@ -1,5 +1,5 @@
 import { asArray, asNumber, asString, isRecord, propAt } from "../../policy/resource";
-import { serviceKey, type DockerHost, type Planned, type RenderContext } from "./context";
+import { serviceKey, type Planned, type RenderContext, type RenderedWorkload } from "./context";
 import { Fields } from "./fields";
 import { secretFileOf, type SecretFile } from "./secrets";
 import { compact, cpusFromNano, labelsMap, memoryFromBytes, stringMap, strings } from "./units";
@@ -9,15 +9,8 @@ import { compact, cpusFromNano, labelsMap, memoryFromBytes, stringMap, strings }
 // onto a service: `commands` is the entrypoint and `args` the command; limits and reservations go
 // under deploy.resources; the service's own labels under deploy.labels, the container's at the top.
 
-export interface RenderedService {
-    readonly key: string;
-    readonly dockerName: string;
-    /** The Docker host that creates it (its provider's). */
-    readonly host: DockerHost;
-    readonly definition: Record<string, unknown>;
-    /** External objects it refers to: network names, volume names and secrets (with planned names). */
-    readonly networks: ReadonlySet<string>;
-    readonly volumes: ReadonlySet<string>;
+export interface RenderedService extends RenderedWorkload {
+    /** Secrets it refers to, with their planned names. */
     readonly secrets: ReadonlyMap<string, { readonly file: SecretFile; readonly plannedName: string }>;
     /** How long deploy.sh waits for it (the service's convergeConfig timeout). */
     readonly waitTimeout?: string;
