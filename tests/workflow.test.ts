@@ -40,12 +40,12 @@ const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pu
 /** The two machine stacks of the seed, each with its config file in the project. */
 const MACHINE_STACKS = ["mainpc", "pc2"];
 
-/** Checkout, then Node 20, then `npm ci` before any Pulumi step. */
+/** Checkout, then Node 24, then `npm ci` before any Pulumi step. */
 function expectSetup(job: Job): void {
     const [checkout, node] = job.steps;
     expect(checkout.uses).to.match(/^actions\/checkout@v\d+$/);
     expect(node.uses).to.match(/^actions\/setup-node@v\d+$/);
-    expect(node.with?.["node-version"]).to.equal(20);
+    expect(node.with?.["node-version"]).to.equal(24);
     const install = job.steps.findIndex((s) => s.run === "npm ci");
     const pulumi = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
     expect(install).to.be.greaterThan(1);
@@ -66,7 +66,7 @@ describe("CI workflow: previews on pull requests, pulumi up on main", () => {
         expect(workflow.env.PULUMI_NODEJS_TRANSPILE_ONLY).to.equal("true");
     });
 
-    it("type-checks and tests on Node 20 (npm test runs tsc, then mocha)", () => {
+    it("type-checks and tests on Node 24 (npm test runs tsc, then mocha)", () => {
         const { test } = workflow.jobs;
         expectSetup(test);
         expect(test.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(["npm ci", "npm test"]);
