@@ -21,6 +21,8 @@ export interface PlanRequest {
     readonly configFile?: string;
     /** The pack config, already parsed (JSON). */
     readonly policyConfig?: unknown;
+    /** PULUMI_CONFIG_PASSPHRASE, to decrypt the stack files' secrets instead of standing in placeholders. */
+    readonly passphrase?: string;
 }
 
 export interface ReferencedStack {
@@ -51,7 +53,7 @@ function referencedStackName(reference: string): string {
 }
 
 /** Runs the referenced stack's committed config under mocks, for its outputs. */
-async function referencedPlan(project: string, stack: string, reference: string, stackFile: string): Promise<{ outputs: Record<string, unknown>; referenced: ReferencedStack }> {
+async function referencedPlan(project: string, stack: string, reference: string, stackFile: string, passphrase: string | undefined): Promise<{ outputs: Record<string, unknown>; referenced: ReferencedStack }> {
     const name = referencedStackName(reference);
     const file = `Pulumi.${name}.yaml`;
     const fix = `add ${file}, or set cascade:mainpc.stack to "" (and cascade:mainpc.hubEndpoint) so the stack looks the shared networks up by name`;
@@ -61,7 +63,7 @@ async function referencedPlan(project: string, stack: string, reference: string,
     if (!fs.existsSync(path.join(PROJECT_ROOT, file))) {
         throw new ConfigError([{ file: stackFile, path: "cascade:mainpc.stack", message: `reads outputs of ${reference}, but there is no ${file} to plan it from`, fix }]);
     }
-    const config = readStackFile(file);
+    const config = readStackFile(file, { passphrase });
     const capture = await withoutStackTraces(() =>
         captureProgram({ project, stack: name, config: config.config, secretKeys: config.secretKeys, programOptions: { stackFile: file } }));
     return {
@@ -72,7 +74,7 @@ async function referencedPlan(project: string, stack: string, reference: string,
 
 export async function assemblePlan(request: PlanRequest): Promise<Plan> {
     const project = projectName();
-    const stackFile = readStackFile(request.configFile ?? `Pulumi.${request.stack}.yaml`);
+    const stackFile = readStackFile(request.configFile ?? `Pulumi.${request.stack}.yaml`, { passphrase: request.passphrase });
     const { model } = loadStack({
         config: stackFile.config,
         secretKeys: new Set(stackFile.secretKeys),
@@ -82,7 +84,7 @@ export async function assemblePlan(request: PlanRequest): Promise<Plan> {
     let referenced: ReferencedStack | undefined;
     let stackOutputs: Record<string, Record<string, unknown>> | undefined;
     if (model.mainpcStack !== "") {
-        const prerequisite = await referencedPlan(project, request.stack, model.mainpcStack, stackFile.file);
+        const prerequisite = await referencedPlan(project, request.stack, model.mainpcStack, stackFile.file, request.passphrase);
         referenced = prerequisite.referenced;
         stackOutputs = { [model.mainpcStack]: prerequisite.outputs };
     }

@@ -54,6 +54,19 @@ function configFileOf(file: string | undefined): string | undefined {
     return relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
 }
 
+/** The passphrase as the Pulumi CLI takes it (pkg/secrets/passphrase/manager.go readPassphrase): PULUMI_CONFIG_PASSPHRASE, or the trimmed content of PULUMI_CONFIG_PASSPHRASE_FILE. */
+function passphraseFromEnvironment(): string | undefined {
+    const file = process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    if (process.env.PULUMI_CONFIG_PASSPHRASE !== undefined || !file) {
+        return process.env.PULUMI_CONFIG_PASSPHRASE;
+    }
+    try {
+        return fs.readFileSync(file, "utf8").trim();
+    } catch {
+        throw new UsageError(`cannot read PULUMI_CONFIG_PASSPHRASE_FILE ${file}`);
+    }
+}
+
 function output(plan: Plan, args: PlanArgs): string {
     if (args.json) {
         return JSON.stringify(planJson(plan), null, 2);
@@ -68,7 +81,7 @@ async function run(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
     }
     const policyConfig = readPolicyConfig(args.policyConfigFile);
-    const plan = await assemblePlan({ stack: args.stack, configFile: configFileOf(args.configFile), policyConfig });
+    const plan = await assemblePlan({ stack: args.stack, configFile: configFileOf(args.configFile), policyConfig, passphrase: passphraseFromEnvironment() });
     // Rendered before anything is printed: a plan that cannot be rendered is reported alone.
     const rendered = args.renderDir === undefined ? undefined : renderPlan(plan);
     process.stdout.write(`${output(plan, args)}\n`);

@@ -7,10 +7,10 @@ import { bottomLine, verdictsText } from "./verdicts";
 
 /** Which secrets the plan stood in for, so nobody mistakes the masked values for the real ones. */
 function placeholderNote(plan: Plan): string {
-    const { placeholders, file } = plan.stackFile;
+    const { placeholders, file, encryption } = plan.stackFile;
     return placeholders.length === 0
-        ? `Secrets: every secret value comes from ${file}; values are masked.`
-        : `Secrets: ${placeholders.join(", ")} ${placeholders.length === 1 ? "is a placeholder" : "are placeholders"} (not set in ${file}, or encrypted there); values are masked${plan.model.platform === "swarm" ? ", and Docker secret names ending in a content hash will differ in the real deployment" : ""}.`;
+        ? `Secrets: every secret value comes from ${file}${encryption ? `, ${encryption}` : ""}; values are masked.`
+        : `Secrets: ${placeholders.join(", ")} ${placeholders.length === 1 ? "is a placeholder" : "are placeholders"} (not set in ${file}${encryption ? `, or encrypted there and ${encryption}` : ""}); values are masked${plan.model.platform === "swarm" ? ", and Docker secret names ending in a content hash will differ in the real deployment" : ""}.`;
 }
 
 export function textReport(plan: Plan): string {

@@ -2,7 +2,8 @@ import type { CascadeModel } from "../model/types";
 
 // What the policies must know that no resource says: each machine's capacity and the settings its
 // stack config chose. The plan and the tests take them from the loaded model (factsFromModel); the
-// pack reads the same stack config files through the project's loader (policy/stack-facts.ts).
+// pack loads the previewed stack's config, as the engine passes it, through the project's loader
+// (policy/stack-facts.ts).
 // Nothing here is a number of its own: every value comes from a stack's configuration.
 
 export interface MachineFacts {

@@ -4,20 +4,20 @@ import { stackOfUrn, viewOfPolicyResource } from "./adapter";
 import type { PolicyFacts } from "./facts";
 import { RULES } from "./rules";
 import type { Rule } from "./rules/types";
-import { factsFromStackFiles } from "./stack-facts";
+import { factsFromEngineConfig } from "./stack-facts";
 
 // The pack's entry file: `pulumi preview --policy-pack policy` runs it. Constructing the PolicyPack
-// starts a gRPC server (DESIGN-NOTES section 4), so this file only adapts the rules in policy/rules/
+// starts a gRPC server (@pulumi/policy server.ts serve), so this file only adapts the rules in policy/rules/
 // to @pulumi/policy; nothing else, and no test, imports it.
 
 const factsByStack = new Map<string, PolicyFacts>();
 
-/** The facts for the stack a URN belongs to, read once per stack. */
+/** The previewed stack's facts, from the config the engine gave the pack, read once; the URN must be of that stack. */
 function factsFor(urn: string): PolicyFacts {
     const stack = stackOfUrn(urn) ?? "";
     let facts = factsByStack.get(stack);
     if (!facts) {
-        facts = factsFromStackFiles(stack === "" ? undefined : stack);
+        facts = factsFromEngineConfig(stack === "" ? undefined : stack);
         factsByStack.set(stack, facts);
     }
     return facts;

@@ -1,39 +1,37 @@
-import { loadStack } from "../config/load";
-import { projectName, readStackFile, stackNames } from "../plan/stack-file";
-import { internalNetworksOf, machineFactsFromModel, type MachineFacts, type PolicyFacts } from "./facts";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStack, NAMESPACE } from "../config/load";
+import { SECRET_KEYS } from "../config/schema/stack";
+import { factsFromModel, type PolicyFacts } from "./facts";
 
-// The pack's facts: it runs inside `pulumi preview`, where no model exists, so it reads the stacks'
-// config files (Pulumi.<stack>.yaml) through the project's own loader and schema. The previewed stack's
-// file decides its machine's capacity; the other stacks' files describe the other machines.
+// The pack's facts come from the config of the stack being previewed, as the engine hands it over:
+// `pulumi preview --policy-pack` sends the stack's decrypted config in ConfigureStack
+// (sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer), and pulumi-language-nodejs
+// puts it in the pack's environment as PULUMI_CONFIG, with PULUMI_NODEJS_STACK and _PROJECT
+// (sdk/nodejs/cmd/pulumi-language-nodejs/main.go RunPlugin; the older pulumi-analyzer-policy path sets
+// the same variables in constructEnv). The SDK's config reader is the one the program uses. Files in
+// the checkout are never read: they may not be the stack being previewed, or not be up to date.
 
-/**
- * Facts for a preview of `stack` (from a resource URN). Files that do not load are skipped, except the
- * previewed stack's own: without it the budgets cannot be checked, so the error is the answer.
- */
-export function factsFromStackFiles(stack: string | undefined): PolicyFacts {
-    const project = projectName();
-    const names = stackNames();
-    // The previewed stack first, so that its machine facts win over another file's for the same machine.
-    const ordered = stack !== undefined && names.includes(stack) ? [stack, ...names.filter((n) => n !== stack)] : names;
-    const machines = new Map<string, MachineFacts>();
-    const internalNetworks = new Set<string>();
-    for (const name of ordered) {
-        const file = `Pulumi.${name}.yaml`;
-        let loaded: ReturnType<typeof loadStack>;
-        try {
-            const config = readStackFile(file);
-            loaded = loadStack({ config: config.config, secretKeys: new Set(config.secretKeys), stackFile: file, identity: { project, stack: name } });
-        } catch (error) {
-            if (name === stack) {
-                throw error;
-            }
-            continue;
-        }
-        const facts = machineFactsFromModel(loaded.model, file);
-        if (!machines.has(facts.name)) {
-            machines.set(facts.name, facts);
-        }
-        internalNetworksOf(loaded.model).forEach((n) => internalNetworks.add(n));
+/** Why the pack cannot judge without the stack's config, and how to run it. */
+export class MissingStackConfigError extends Error {}
+
+/** Facts for a preview of `stack` (from a resource URN), from the config the engine gave the pack. */
+export function factsFromEngineConfig(stack: string | undefined): PolicyFacts {
+    const config = pulumi.runtime.allConfig();
+    const engineStack = pulumi.getStack();
+    if (Object.keys(config).length === 0 || engineStack === "") {
+        throw new MissingStackConfigError("the Cascade pack received no stack config: run it through `pulumi preview --policy-pack policy` (or `pulumi up`), which passes the previewed stack's config to the pack");
     }
-    return { machines, internalNetworks };
+    if (stack !== undefined && stack !== engineStack) {
+        throw new MissingStackConfigError(`the Cascade pack was given the config of stack ${engineStack} but asked about a resource of stack ${stack}`);
+    }
+    const file = `Pulumi.${engineStack}.yaml`;
+    // The engine hands over decrypted values without saying which were secret (PULUMI_CONFIG only);
+    // whether a secret is stored in plain text is the program's check, made with the secret keys it gets.
+    const { model } = loadStack({
+        config,
+        secretKeys: new Set(SECRET_KEYS.map((key) => `${NAMESPACE}:${key}`)),
+        stackFile: file,
+        identity: { project: pulumi.getProject(), stack: engineStack },
+    });
+    return factsFromModel(model, file);
 }

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { dataVolumesOf, workloadsOf } from "../policy/readers";
-import { factsFromStackFiles } from "../policy/stack-facts";
-import { findings, verdictsOf, viewsOf } from "./support/kubernetes/policy";
+import { factsOf, findings, verdictsOf, viewsOf } from "./support/kubernetes/policy";
 import { changed } from "./support/policy";
 import { runKubernetes, type KubernetesRun } from "./support/kubernetes/run";
 
@@ -26,7 +25,7 @@ describe("Kubernetes: the policy pack", () => {
     });
 
     it("reads every Deployment and StatefulSet as a workload, with requests, limits and replicas at full scale", () => {
-        const workloads = workloadsOf(viewsOf(mainpc), factsFromStackFiles("mainpc"));
+        const workloads = workloadsOf(viewsOf(mainpc), factsOf(mainpc));
         const summary = Object.fromEntries(workloads.map((w) => [w.resource.name, [w.kind, w.machine, w.replicas, w.reserved.cpus, w.reserved.memoryBytes / GIB, w.limits.cpus, (w.limits.memoryBytes ?? 0) / GIB, w.gpus]]));
         expect(summary).to.deep.equal({
             "cascade-core-redis-statefulset": ["StatefulSet", "mainpc", 1, 0.25, 0.25, 1, 1, 0],

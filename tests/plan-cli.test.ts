@@ -6,6 +6,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../config/load";
 import { readStackFile } from "../plan/stack-file";
+import { FIXTURE_PASSPHRASE, fixtureFile, fixturePlaintexts } from "./support/cli-fixtures";
 
 // `npm run plan` as an operator runs it: a child process, its output and its exit status. 0 when no
 // mandatory policy fails, 1 when one does (naming machine, resource and numbers), 2 when the config or
@@ -17,9 +18,15 @@ interface Result {
     readonly stderr: string;
 }
 
-function run(command: string, args: readonly string[]): Promise<Result> {
+/** The environment without the CI's passphrase, or with the one given. */
+function environment(passphrase?: string): NodeJS.ProcessEnv {
+    const { PULUMI_CONFIG_PASSPHRASE: _ignored, PULUMI_CONFIG_PASSPHRASE_FILE: _file, ...rest } = process.env;
+    return { ...rest, NO_COLOR: "1", ...(passphrase === undefined ? {} : { PULUMI_CONFIG_PASSPHRASE: passphrase }) };
+}
+
+function run(command: string, args: readonly string[], env = environment()): Promise<Result> {
     return new Promise((resolve) => {
-        const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: "1" } });
+        const child = spawn(command, args, { cwd: PROJECT_ROOT, env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -29,6 +36,7 @@ function run(command: string, args: readonly string[]): Promise<Result> {
 }
 
 const plan = (...args: string[]) => run(process.execPath, ["--require", "tsx/cjs", "plan/cli.ts", ...args]);
+const planWithPassphrase = (...args: string[]) => run(process.execPath, ["--require", "tsx/cjs", "plan/cli.ts", ...args], environment(FIXTURE_PASSPHRASE));
 
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), "cascade-plan-cli-"));
 
@@ -62,6 +70,9 @@ describe("npm run plan (child process)", function () {
             typo: plan("--stack", "mainpc", "--config", typo),
             strict: plan("--stack", "mainpc", "--policy-config", policyConfig),
             unknown: plan("--stack", "mainpc", "--verbose"),
+            // The stack files as `pulumi config set --secret [--path]` writes them (README, "Run it").
+            cliSecrets: plan("--stack", "mainpc", "--config", fixtureFile("mainpc")),
+            cliSecretsDecrypted: planWithPassphrase("--config", fixtureFile("pc2"), "--json"),
         };
         for (const [name, result] of Object.entries(runs)) {
             results[name] = await result;
@@ -116,5 +127,25 @@ describe("npm run plan (child process)", function () {
         expect(stderr).to.contain('unknown argument "--verbose"');
         expect(stderr).to.contain("Usage: npm run plan -- --stack <stack>");
         expect(stderr).to.not.match(STACK_TRACE);
+    });
+
+    it("plans a stack file with the CLI's top-level and --path secrets, naming each placeholder", () => {
+        const { status, stdout, stderr } = results.cliSecrets;
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain(`Secrets: cascade:redisPassword, cascade:zmqCertificates["server.key"], cascade:zmqCertificates["server.key_secret"], cascade:zmqCertificates["client.key"], cascade:zmqCertificates["client.key_secret"] are placeholders (not set in ${fixtureFile("mainpc")}, or encrypted there and not decrypted without PULUMI_CONFIG_PASSPHRASE)`);
+        expect(stdout).to.not.contain("plain text");
+        expect(stdout).to.not.contain("v1:");
+    });
+
+    it("decrypts the CLI's secrets with PULUMI_CONFIG_PASSPHRASE, and prints none of them", () => {
+        const { status, stdout, stderr } = results.cliSecretsDecrypted;
+        expect(status, stderr).to.equal(0);
+        const document = JSON.parse(stdout) as { placeholderSecrets: string[]; result: { ok: boolean } };
+        expect(document.placeholderSecrets).to.deep.equal([]);
+        expect(document.result.ok).to.equal(true);
+        for (const secret of Object.values(fixturePlaintexts())) {
+            expect(stdout).to.not.contain(secret);
+            expect(stdout).to.not.contain(Buffer.from(secret).toString("base64"));
+        }
     });
 });

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { RULES } from "../policy/rules";
-import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, policyConfig, startPack, type RunningPack } from "./support/pack";
+import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, packFor, policyConfig, type RunningPack } from "./support/pack";
 import { changed, policyRun, verdicts, type PolicyRun } from "./support/policy";
 
-// The pack itself, as `pulumi preview --policy-pack policy` runs it: started in its own process and
-// called over gRPC with the resources the program registers. It must offer every rule with its
-// documented level, read the machine capacities from the stacks' config files, and reach the same
-// verdicts as the offline plan.
+// The pack itself, as `pulumi preview --policy-pack policy` runs it: started through
+// @pulumi/pulumi's run-policy-pack in its own folder, with the previewed stack's config (a stack file
+// as the CLI writes it, secrets included) in its environment as the engine passes it, and called over
+// gRPC with the resources the program registers. It must offer every rule with its documented level,
+// take the machine's capacity from that config, and reach the same verdicts as the offline plan.
 
 /** The engine's diagnostics; the pack's server puts the policy's description above each message. */
 const diagnostics = (response: analyzer.AnalyzeResponse) =>
@@ -18,16 +19,18 @@ const diagnostics = (response: analyzer.AnalyzeResponse) =>
 
 describe("policy pack over gRPC (as pulumi preview --policy-pack runs it)", function () {
     this.timeout(120000);
+    const packs: Partial<Record<"mainpc" | "pc2", RunningPack>> = {};
     let pack: RunningPack;
     let mainpc: PolicyRun;
     let pc2: PolicyRun;
     before(async () => {
-        pack = await startPack();
+        const started = Promise.all([packFor("mainpc"), packFor("pc2")]);
         // One after the other: the mock runtime is global to the process.
         mainpc = await policyRun("mainpc");
         pc2 = await policyRun("pc2");
+        [packs.mainpc, packs.pc2] = await started;
+        pack = packs.mainpc;
     });
-    after(() => pack?.stop());
 
     it("offers every rule with its documented enforcement level and config schema", async () => {
         const info = await analyzerInfo(pack);
@@ -41,8 +44,9 @@ describe("policy pack over gRPC (as pulumi preview --policy-pack runs it)", func
     });
 
     for (const stack of ["mainpc", "pc2"] as const) {
-        it(`reaches the plan's stack verdicts on ${stack}, with capacities from Pulumi.${stack}.yaml`, async () => {
+        it(`reaches the plan's stack verdicts on ${stack}, with the capacity from the config the engine passes`, async () => {
             const run = stack === "mainpc" ? mainpc : pc2;
+            const pack = packs[stack] as RunningPack;
             const request = new analyzer.AnalyzeStackRequest();
             request.setResourcesList(run.views.map((v) => analyzerResource(v, stack)));
             const found = diagnostics(await analyzeStack(pack, request));
@@ -76,6 +80,15 @@ describe("policy pack over gRPC (as pulumi preview --policy-pack runs it)", func
         const request = new analyzer.AnalyzeStackRequest();
         request.setResourcesList(mainpc.views.map((v) => analyzerResource(v, "mainpc")));
         const found = diagnostics(await analyzeStack(pack, request));
+        // The pack serves other test files too: back to the defaults, as a preview without a pack config.
+        await configure(pack, new analyzer.ConfigureAnalyzerRequest());
         expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["budget-limits-overcommit", "mandatory"], ["budget-limits-overcommit", "mandatory"]]);
+    });
+
+    it("refuses a resource of another stack than the one whose config it was given", async () => {
+        const request = new analyzer.AnalyzeStackRequest();
+        request.setResourcesList(pc2.views.map((v) => analyzerResource(v, "pc2")));
+        const error = await analyzeStack(pack, request).then(() => undefined, (e: unknown) => e);
+        expect(String(error)).to.contain("the Cascade pack was given the config of stack mainpc but asked about a resource of stack pc2");
     });
 });

@@ -4,37 +4,69 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import * as path from "path";
 import { PROJECT_ROOT } from "../../config/load";
 import type { PolicyResourceView } from "../../policy/resource";
+import { engineConfigOf } from "./cli-fixtures";
+import { packCommand, packEnvironment, type EngineConfig } from "./language-host";
 
-// Runs the policy pack (policy/index.ts) as `pulumi preview --policy-pack policy` does: in a process
-// of its own, where constructing the PolicyPack starts the analyzer's gRPC server and prints its
-// port; then talks to it over gRPC like the Pulumi engine. Tests never import policy/index.ts.
+// Runs the policy pack as `pulumi preview --policy-pack policy` does: through
+// `@pulumi/pulumi/cmd/run-policy-pack`, in the policy/ folder, with the previewed stack's config in its
+// environment as the language host passes it (support/language-host.ts). Constructing the PolicyPack
+// starts the analyzer's gRPC server, which prints its port; the tests then talk to it over gRPC like the
+// Pulumi engine. One pack process per stack serves every test file; a root hook stops them.
 
 export interface RunningPack {
     readonly client: AnalyzerClient;
     stop(): void;
 }
 
-export function startPack(): Promise<RunningPack> {
+/**
+ * run-policy-pack drops its first argument, the engine's address (cmd/run-policy-pack/index.ts main),
+ * and the pack never calls the engine: any address will do.
+ */
+const UNUSED_ENGINE_ADDRESS = "127.0.0.1:1";
+
+function startPack(stack: string, engine: EngineConfig): Promise<RunningPack> {
     return new Promise((resolve, reject) => {
-        const child: ChildProcess = spawn(process.execPath, ["--require", "tsx/cjs", "policy/index.ts"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const [command, ...args] = packCommand(UNUSED_ENGINE_ADDRESS);
+        const child: ChildProcess = spawn(command, args, { cwd: path.join(PROJECT_ROOT, "policy"), env: packEnvironment(stack, engine), stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
         child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
         child.once("exit", (code) => reject(new Error(`the pack exited (${String(code)}) before it listened:\n${stderr}`)));
         child.stdout?.once("data", (chunk: Buffer) => {
             const port = Number(chunk.toString().trim().split("\n")[0]);
             const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+            child.removeAllListeners("exit");
             resolve({
                 client,
                 stop: () => {
                     client.close();
-                    child.removeAllListeners("exit");
                     child.kill();
                 },
             });
         });
     });
+}
+
+const packs = new Map<string, Promise<RunningPack>>();
+
+/** Stops every pack started; the root hook (support/root-hooks.ts) calls it once all tests ran. */
+export async function stopPacks(): Promise<void> {
+    for (const pack of packs.values()) {
+        (await pack.catch(() => undefined))?.stop();
+    }
+    packs.clear();
+}
+
+/** The pack started for a stack of tests/fixtures/cli-secrets, with that stack's config; started once. */
+export function packFor(stack: "mainpc" | "pc2"): Promise<RunningPack> {
+    let pack = packs.get(stack);
+    if (!pack) {
+        pack = startPack(stack, engineConfigOf(stack));
+        packs.set(stack, pack);
+    }
+    return pack;
 }
 
 /** A unary call's callback as a promise. */

@@ -1,7 +1,7 @@
 import { loadStack } from "../../../config/load";
 import { viewOfCaptured } from "../../../policy/captured";
 import { evaluatePolicies, type Verdict } from "../../../policy/evaluate";
-import { factsFromModel } from "../../../policy/facts";
+import { factsFromModel, type PolicyFacts } from "../../../policy/facts";
 import type { PolicyResourceView } from "../../../policy/resource";
 import { readStackFile } from "../../../plan/stack-file";
 import type { KubernetesRun } from "./run";
@@ -13,7 +13,8 @@ export function viewsOf(run: KubernetesRun): PolicyResourceView[] {
     return run.resources.map(viewOfCaptured);
 }
 
-export function verdictsOf(run: KubernetesRun, resources: readonly PolicyResourceView[] = viewsOf(run), packConfig: unknown = {}): Verdict[] {
+/** The policy facts of the run's own config, as the pack derives them from the stack's config. */
+export function factsOf(run: KubernetesRun): PolicyFacts {
     const file = `Pulumi.${run.stack}.yaml`;
     const { model } = loadStack({
         config: run.config,
@@ -21,7 +22,11 @@ export function verdictsOf(run: KubernetesRun, resources: readonly PolicyResourc
         stackFile: file,
         identity: { project: "cascade", stack: run.stack },
     });
-    return evaluatePolicies(resources, factsFromModel(model, file), packConfig);
+    return factsFromModel(model, file);
+}
+
+export function verdictsOf(run: KubernetesRun, resources: readonly PolicyResourceView[] = viewsOf(run), packConfig: unknown = {}): Verdict[] {
+    return evaluatePolicies(resources, factsOf(run), packConfig);
 }
 
 /** `policy: message` of every finding at the given level. */
