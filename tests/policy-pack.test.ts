@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { PROJECT_ROOT } from "../config/load";
 import { RULES } from "../policy/rules";
 import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, packFor, policyConfig, type RunningPack } from "./support/pack";
 import { changed, policyRun, verdicts, type PolicyRun } from "./support/policy";
@@ -90,5 +93,13 @@ describe("policy pack over gRPC (as pulumi preview --policy-pack runs it)", func
         request.setResourcesList(pc2.views.map((v) => analyzerResource(v, "pc2")));
         const error = await analyzeStack(pack, request).then(() => undefined, (e: unknown) => e);
         expect(String(error)).to.contain("the Cascade pack was given the config of stack mainpc but asked about a resource of stack pc2");
+    });
+});
+
+describe("policy pack folder", () => {
+    it("refuses to be packed alone, so pulumi policy publish (npm pack of the folder) fails loudly", () => {
+        const result = spawnSync("npm", ["pack", "--dry-run", "--loglevel=error"], { cwd: path.join(PROJECT_ROOT, "policy"), encoding: "utf8" });
+        expect(result.status).to.not.equal(0);
+        expect(result.stderr).to.contain("The Cascade policy pack cannot be published on its own: it imports the project's config/ and model/");
     });
 });

@@ -20,8 +20,16 @@ export function fixturePlaintexts(): Record<string, string> {
     return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, FIXTURE_DIR, "plaintext.json"), "utf8")) as Record<string, string>;
 }
 
+const decrypted = new Map<string, EngineConfig>();
+
 /** What the engine gives the program for a fixture stack: every value decrypted, the secret keys listed. */
 export function engineConfigOf(stack: string): EngineConfig {
-    const file = readStackFile(fixtureFile(stack), { passphrase: FIXTURE_PASSPHRASE });
-    return { config: file.config, secretKeys: file.secretKeys };
+    let config = decrypted.get(stack);
+    if (!config) {
+        // Each decryption derives the key anew (PBKDF2, a million rounds): once per stack is enough.
+        const file = readStackFile(fixtureFile(stack), { passphrase: FIXTURE_PASSPHRASE });
+        config = { config: file.config, secretKeys: file.secretKeys };
+        decrypted.set(stack, config);
+    }
+    return config;
 }
