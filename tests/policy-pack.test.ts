@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../config/load";
+import { factsFromEngineConfig, MissingStackConfigError } from "../policy/stack-facts";
 import { RULES } from "../policy/rules";
 import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, packFor, policyConfig, type RunningPack } from "./support/pack";
 import { changed, policyRun, verdicts, type PolicyRun } from "./support/policy";
@@ -101,5 +103,13 @@ describe("policy pack folder", () => {
         const result = spawnSync("npm", ["pack", "--dry-run", "--loglevel=error"], { cwd: path.join(PROJECT_ROOT, "policy"), encoding: "utf8" });
         expect(result.status).to.not.equal(0);
         expect(result.stderr).to.contain("The Cascade policy pack cannot be published on its own: it imports the project's config/ and model/");
+    });
+});
+
+describe("the pack's facts: the config the engine passes, never the checkout's files", () => {
+    it("refuses to judge without a stack config, saying how the pack must be run", async () => {
+        await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, "cascade", "mainpc", true);
+        pulumi.runtime.setAllConfig({}, []);
+        expect(() => factsFromEngineConfig("mainpc")).to.throw(MissingStackConfigError, "the Cascade pack received no stack config: run it through `pulumi preview --policy-pack policy`");
     });
 });
