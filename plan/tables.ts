@@ -5,7 +5,8 @@ import { textTable } from "./text-table";
 // The budget and port tables, read from the model: the budget is the model's own sum of each group's
 // (and Redis's) reservations and limits times replicas (model/budget.ts).
 
-const cpu = (n: number) => String(Math.round(n * 1000) / 1000);
+/** CPUs as the plan prints them: at most three decimals. */
+export const cpu = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /** "12.75 free" or "7 over (122%)": headroom against capacity x ratio, overcommit as a share of capacity. */
 function headroom(used: number, capacity: number, ratio: number, format: (n: number) => string): string {
