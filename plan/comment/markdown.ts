@@ -45,6 +45,9 @@ function amounts(now: Amounts, before: Amounts | undefined): string[] {
     return [delta("cpus", cpu), delta("memoryBytes", formatMemory), delta("gpus", String)];
 }
 
+/** What the limits may add up to: capacity x the overcommit ratio. */
+const scaled = (capacity: Amounts, ratio: number): Amounts => ({ cpus: capacity.cpus * ratio, memoryBytes: capacity.memoryBytes * ratio, gpus: capacity.gpus });
+
 function budgetTable(budget: Budget, base: Budget | undefined): string[] {
     const baseLines = new Map(base?.lines.map((l) => [l.name, l]));
     const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
@@ -62,7 +65,7 @@ function budgetTable(budget: Budget, base: Budget | undefined): string[] {
         "|---|--:|--:|--:|--:|--:|--:|",
         ...lines,
         row(["**total**", "", ...twin(amounts(budget.reserved, base?.reserved), amounts(budget.limited, base?.limited))]),
-        row(["capacity", "", cpu(capacity.cpus), formatMemory(capacity.memoryBytes), String(capacity.gpus), cpu(capacity.cpus * ratio), formatMemory(capacity.memoryBytes * ratio)]),
+        row(["capacity", "", ...twin(amounts(capacity, base?.capacity), amounts(scaled(capacity, ratio), base ? scaled(base.capacity, base.overcommitRatio) : undefined))]),
     ];
 }
 
