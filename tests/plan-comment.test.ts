@@ -81,6 +81,7 @@ describe("plan:comment markdown", function () {
                 const budget = base.budgets.mainpc;
                 const line = budget.lines.find((l) => l.name === "cascade-request-handler")!;
                 line.reserved.cpus -= 2;
+                line.replicas -= 1;
                 line.limited.memoryBytes -= 8 * 1024 ** 3;
                 budget.reserved.cpus -= 2;
                 budget.limited.memoryBytes -= 8 * 1024 ** 3;
@@ -90,7 +91,7 @@ describe("plan:comment markdown", function () {
             },
             summary: "| no change |",
             lines: [
-                "| cascade-request-handler | 3 | 6 (+2) | 12G | 0 | 12 | 24G (+8G) |",
+                "| cascade-request-handler | 3 (+1) | 6 (+2) | 12G | 0 | 12 | 24G (+8G) |",
                 "| cascade-auxiliary (new) | 1 | 1 (+1) | 2G (+2G) | 0 | 2 (+2) | 4G (+4G) |",
                 "| **total** |  | 19.25 (+2) | 53.25G | 1 | 39 | 107G (+8G) |",
                 "| capacity |  | 32 (+8) | 80G | 1 | 32 (+8) | 80G |",
@@ -211,8 +212,8 @@ describe("npm run plan:comment (child process)", function () {
 
     before(async () => {
         const runs: Record<string, Promise<Result>> = {
-            againstHead: planComment("--base-ref", "HEAD"),
-            strict: planComment("--stack", "mainpc", "--policy-config", strict),
+            againstHead: planComment("--base-ref", "HEAD", "--stack", "mainpc"),
+            strict: planComment("--policy-config", strict),
             noRef: planComment("--base-ref", "no-such-ref-of-cascade"),
             noStack: planComment("--stack", "staging"),
         };
@@ -221,18 +222,19 @@ describe("npm run plan:comment (child process)", function () {
         }
     });
 
-    it("prints the comment of both stacks against HEAD and exits 0", () => {
+    it("prints the comment of a stack against HEAD and exits 0", () => {
         const { status, stdout, stderr } = results.againstHead;
         expect(status, stderr).to.equal(0);
         expect(stdout.startsWith(`${COMMENT_MARKER}\n### Cascade offline plan`)).to.equal(true);
         expect(stdout).to.match(/; base: HEAD \([0-9a-f]{7}\)\./);
-        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 44 | ✅ 0 | 2 |").and.to.contain("| pc2 | pc2 (swarm) |");
-        expect(stdout).to.contain("#### mainpc").and.to.contain("#### pc2").and.to.contain("Budget of pc2");
+        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 44 | ✅ 0 | 2 |").and.to.contain("#### mainpc").and.to.contain("Budget of mainpc");
+        expect(stdout).to.not.contain("#### pc2");
     });
 
-    it("exits 1 when a mandatory policy fails, with the failure in the comment", () => {
+    it("plans every stack by default, and exits 1 when one fails a mandatory policy, saying which", () => {
         const { status, stdout } = results.strict;
         expect(status).to.equal(1);
+        expect(stdout).to.contain("| pc2 | pc2 (swarm) | 16 | ✅ 0 | 0 | - |").and.to.contain("Budget of pc2");
         expect(stdout).to.contain("| mainpc | mainpc (swarm) | 44 | ❌ 2 | 0 | - |");
         expect(stdout).to.contain("- ❌ FAIL `budget-limits-overcommit` (mandatory): mainpc: limits x replicas add up to 39 CPUs");
         expect(stdout).to.contain("**❌ mainpc: the plan failed or a mandatory policy failed; `pulumi up` would be blocked.**");

@@ -57,7 +57,8 @@ function budgetTable(budget: Budget, base: Budget | undefined): string[] {
         const [rCpu, rMem, gpu] = amounts(l.reserved, base ? old?.reserved ?? { cpus: 0, memoryBytes: 0, gpus: 0 } : undefined);
         const [lCpu, lMem] = amounts(l.limited, base ? old?.limited ?? { cpus: 0, memoryBytes: 0, gpus: 0 } : undefined);
         const name = base && !old ? `${l.name} (new)` : l.name;
-        return row([name, l.autoscaled ? `${l.replicas} (max)` : String(l.replicas), ...twin([rCpu, rMem, gpu], [lCpu, lMem])]);
+        const replicas = `${l.replicas}${l.autoscaled ? " (max)" : ""}${old ? signed(l.replicas - old.replicas, String) : ""}`;
+        return row([name, replicas, ...twin([rCpu, rMem, gpu], [lCpu, lMem])]);
     });
     const { capacity, overcommitRatio: ratio } = budget;
     return [
@@ -179,7 +180,7 @@ export function commentMarkdown(request: CommentRequest): string {
         COMMENT_MARKER,
         "### Cascade offline plan",
         "",
-        `The program planned under Pulumi's mock runtime (\`npm run plan\`): no Pulumi backend, secret or Docker engine was involved. Head: ${request.head}${request.base ? `; base: ${request.base}` : "; no base to compare with"}.`,
+        `Planned offline (\`npm run plan\`, under Pulumi's mock runtime): no Pulumi backend, secret or Docker engine was involved. Head: ${request.head}${request.base ? `; base: ${request.base}` : "; no base to compare with"}.`,
         "",
         "| stack | machine | resources | mandatory failures | advisory findings | against the base |",
         "|---|---|--:|--:|--:|---|",
