@@ -1,7 +1,6 @@
 import type { StackInput } from "../config/pulumi";
 import { commonOutputs, type CascadeOutputs } from "./outputs";
 import { KubernetesMachine } from "./kubernetes/machine";
-import { assertKubernetesSettings } from "./kubernetes/validate";
 import { SwarmMachine } from "./swarm/machine";
 
 /** Maps the validated model onto the platform the stack config selects. */
@@ -16,7 +15,6 @@ export function deployCascade(input: StackInput): CascadeOutputs {
         });
         return { ...commonOutputs(model), networks: machine.networks };
     }
-    assertKubernetesSettings(model, config.kubernetes, input.sources);
     const machine = new KubernetesMachine(model.machine.name, { model, secrets: input.secrets, settings: config.kubernetes });
     return { ...commonOutputs(model), coreDnsRewrites: machine.coreDnsRewrites };
 }

@@ -1,3 +1,4 @@
+import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import { objectKeysAt } from "./schema-keys";
 
@@ -14,8 +15,9 @@ export interface ConfigProblem {
 }
 
 /**
- * Thrown before any resource is registered when the topology or the stack config is invalid.
- * Its message lists every problem found, not only the first, so one edit can fix them all.
+ * The one error type of the validation layer, thrown before any resource is registered when the
+ * topology, the stack config or the stack file is invalid. Its message lists every problem found,
+ * not only the first, so one edit can fix them all.
  */
 export class ConfigError extends Error {
     constructor(readonly problems: readonly ConfigProblem[]) {
@@ -69,55 +71,107 @@ export function problemsFromZod(
     for (const issue of error.issues) {
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
-                const known = objectKeysAt(schema, issue.path);
                 problems.push({
                     file,
                     path: renderPath(pathPrefix, [...issue.path, key], raw),
                     message: `unknown key "${key}"`,
-                    fix: unknownKeyFix(key, known),
+                    fix: unknownKeyFix(key, objectKeysAt(schema, issue.path)),
                 });
             }
             continue;
         }
-        // Format checks carry their own advice after "Fix:"; the generic advice covers the rest.
-        const [message, ownFix] = issue.message.split(/\.?\s+Fix:\s+/, 2);
-        problems.push({
-            file,
-            path: renderPath(pathPrefix, issue.path, raw),
-            message,
-            fix: ownFix ?? fixFor(issue),
-        });
+        const { message, fix } = describeIssue(issue, objectKeysAt(schema, issue.path));
+        problems.push({ file, path: renderPath(pathPrefix, issue.path, raw), message, fix });
     }
     return problems;
 }
 
 /**
- * Plain-language messages for the issues zod words for programmers ("Invalid input: expected number,
- * received string"). Passed as the `error` option of safeParse; undefined keeps zod's message.
+ * Message and fix of one zod issue. The schemas word their own checks as "<message>. Fix: <fix>";
+ * zod's built-in checks are worded for programmers ("Invalid input: expected object, received
+ * string"), so those are reworded here from the issue's data, never from zod's text.
  */
-export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
-    if (issue.code === "invalid_type") {
-        const expected = issue.expected === "int" ? "whole number" : issue.expected;
-        return issue.input === undefined ? "is missing" : `${JSON.stringify(issue.input)} is not a ${expected}`;
+function describeIssue(issue: z.core.$ZodIssue, keys: readonly string[]): { message: string; fix: string } {
+    const input = (issue as { input?: unknown }).input;
+    // A schema's own wording wins, also for a bad record key (its issue wraps the key's issues).
+    const own = [issue, ...(issue.code === "invalid_key" ? issue.issues : [])].map((i) => i.message).find((m) => /\sFix:\s/.test(m));
+    if (own) {
+        const [message, fix] = own.split(/\.?\s+Fix:\s+/, 2);
+        return { message, fix };
     }
-    return undefined;
-}
-
-function fixFor(issue: z.core.$ZodIssue): string {
+    if (input === undefined) {
+        return { message: "is missing", fix: keys.length > 0 ? `add it, with the keys ${keys.join(", ")}` : "add this key: it is required and has no default" };
+    }
+    if (input === null) {
+        return { message: "is empty", fix: "give it a value, or remove the key to use its default" };
+    }
     switch (issue.code) {
         case "invalid_type":
-            return issue.input === undefined
-                ? `add this key (it is required and has no default)`
-                : `write a ${issue.expected === "int" ? "whole number" : issue.expected} here`;
-        case "invalid_value":
-            return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+            return wrongType(issue.expected, input, keys);
+        case "invalid_value": {
+            const allowed = issue.values.map((v) => JSON.stringify(v));
+            const suggestion = typeof input === "string" ? closest(input, issue.values.map(String)) : undefined;
+            return {
+                message: `${show(input)} is not one of ${allowed.join(", ")}`,
+                fix: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${allowed.join(", ")}`,
+            };
+        }
         case "too_small":
-            return `use a value of at least ${String(issue.minimum)}`;
+            return issue.origin === "array"
+                ? { message: `has ${Array.isArray(input) ? input.length : 0} entries, fewer than ${String(issue.minimum)}`, fix: `give it at least ${String(issue.minimum)}` }
+                : issue.origin === "string"
+                    ? { message: `is shorter than ${String(issue.minimum)} characters`, fix: `write at least ${String(issue.minimum)} characters` }
+                    : { message: `${show(input)} is below the minimum of ${String(issue.minimum)}`, fix: `use a value of at least ${String(issue.minimum)}` };
         case "too_big":
-            return `use a value of at most ${String(issue.maximum)}`;
+            return issue.origin === "string"
+                ? { message: `is longer than ${String(issue.maximum)} characters`, fix: `write at most ${String(issue.maximum)} characters` }
+                : { message: `${show(input)} is above the maximum of ${String(issue.maximum)}`, fix: `use a value of at most ${String(issue.maximum)}` };
         default:
-            return "the README's configuration reference lists every key and its format";
+            return { message: `${show(input)} is not a valid value here`, fix: "the README's configuration section lists every key and its format" };
     }
+}
+
+const TYPE_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+    object: ["a map of keys", "write it as a map of keys"],
+    record: ["a map", "write it as a map, e.g. { name: value }"],
+    array: ["a list", "write it as a list, e.g. [a, b]"],
+    boolean: ["true or false", "write true or false, without quotes"],
+    number: ["a number", "write a number, without quotes or units"],
+    int: ["a whole number", "write a whole number, without quotes or units"],
+    string: ["text", "quote the value, e.g. \"1.0\""],
+};
+
+function wrongType(expected: string, input: unknown, keys: readonly string[]): { message: string; fix: string } {
+    const [noun, fix] = TYPE_WORDS[expected] ?? [expected, `write ${expected} here`];
+    return {
+        message: `${show(input)} is ${kindOf(input)}, not ${noun}`,
+        fix: expected === "object" && keys.length > 0 ? `${fix}: ${keys.join(", ")}` : fix,
+    };
+}
+
+/** What kind of YAML value the operator wrote, in words. */
+function kindOf(value: unknown): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    switch (typeof value) {
+        case "string":
+            return "text";
+        case "number":
+            return Number.isInteger(value) ? "a whole number" : "a number";
+        case "boolean":
+            return "true/false";
+        case "object":
+            return "a map";
+        default:
+            return typeof value;
+    }
+}
+
+/** A value as the operator would recognise it, shortened so that a pasted blob stays readable. */
+export function show(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function unknownKeyFix(key: string, known: readonly string[]): string {
@@ -126,31 +180,25 @@ function unknownKeyFix(key: string, known: readonly string[]): string {
     return suggestion ? `did you mean "${suggestion}"? (${list})` : `remove it (${list})`;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest to a misspelled word, when one is near enough to be what was meant. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
     let best: string | undefined;
     let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
     for (const candidate of candidates) {
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
+        const d = distance(word.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
             best = candidate;
-            bestDistance = distance;
+            bestDistance = d;
         }
     }
     return best;
 }
 
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return row[b.length];
+/** "did you mean X? (or one of: ...)" when a near name exists, else "use one of: ...". */
+export function chooseFrom(word: string, candidates: readonly string[], what = "use one of"): string {
+    const suggestion = closest(word, candidates);
+    const list = candidates.join(", ");
+    return suggestion ? `did you mean "${suggestion}"? (${what}: ${list})` : `${what}: ${list}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,29 +1,32 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
 import { buildModel, type ModelIdentity } from "../model/build";
 import type { CascadeModel } from "../model/types";
-import { validateStack, validateTopology, type Sources } from "../model/validate";
-import { ConfigError, plainIssueMessage, problemsFromZod, throwIfProblems, type ConfigProblem } from "./errors";
+import { validateTopology, type Sources } from "../model/validate";
+import { platformProblems } from "../model/validate-platform";
+import { validateStack } from "../model/validate-stack";
+import { ConfigError, problemsFromZod, throwIfProblems, type ConfigProblem } from "./errors";
 import { SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema/stack";
 import { topologySchema, type Topology } from "./schema/topology";
+import { machineClaimProblems, NAMESPACE, namespaceProblems, noSettingsProblem, parseYamlMap, PROJECT_ROOT } from "./stack-document";
 
-// The edge of the program: files and raw config in, a validated model out. Nothing here registers
-// resources, so a ConfigError thrown here stops `pulumi up` before anything changes.
+// The edge of the program and its one validation layer: files and raw config in, a validated model
+// out. Nothing here registers resources, so a ConfigError thrown here stops `pulumi up` (and the plan)
+// before anything changes. The rules themselves live in the schemas (one value at a time), in
+// model/validate*.ts (across values, files and platforms) and in stack-document.ts (the files).
 
-export const NAMESPACE = "cascade";
-
-/** The project root: where Pulumi.yaml and config/ live. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { NAMESPACE, PROJECT_ROOT };
 
 /** Reads and validates a topology file (path relative to the project root, or absolute). */
-export function loadTopology(file: string): Topology {
+export function loadTopology(file: string, stackFile?: string): Topology {
     const absolute = path.resolve(PROJECT_ROOT, file);
     let text: string;
     try {
         text = fs.readFileSync(absolute, "utf8");
     } catch {
-        throw new ConfigError([{ file, path: "(file)", message: `cannot read ${absolute}`, fix: "check cascade:topology in the stack config" }]);
+        throw new ConfigError([stackFile === undefined
+            ? { file, path: "(file)", message: `cannot read ${absolute}`, fix: "check the path" }
+            : { file: stackFile, path: `${NAMESPACE}:topology`, message: `there is no topology file ${absolute}`, fix: "check the path (relative to the project), or remove the key to use config/topology.yaml" }]);
     }
     // The plan loads a topology, then runs the program, which loads it again: parsing and validating a
     // large topology dominates both, so a valid one is remembered by its exact text.
@@ -39,17 +42,8 @@ export function loadTopology(file: string): Topology {
 const validatedTopologies = new Map<string, { readonly text: string; readonly topology: Topology }>();
 
 function parseTopology(text: string, file: string): Topology {
-    const document = parseDocument(text);
-    if (document.errors.length > 0) {
-        throw new ConfigError(document.errors.map((e) => ({
-            file,
-            path: `line ${e.linePos?.[0].line ?? "?"}`,
-            message: e.message.split("\n")[0],
-            fix: "correct the YAML syntax at that line",
-        })));
-    }
-    const raw: unknown = document.toJS();
-    const parsed = topologySchema.safeParse(raw, { reportInput: true, error: plainIssueMessage });
+    const raw = parseYamlMap(text, file, "config/topology.yaml");
+    const parsed = topologySchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
         throw new ConfigError(problemsFromZod(parsed.error, topologySchema, file, raw));
     }
@@ -59,7 +53,7 @@ function parseTopology(text: string, file: string): Topology {
 
 /**
  * Turns Pulumi's flat config map (`cascade:capacity` -> JSON text) into the object the schema reads.
- * Keys of other namespaces (for example `docker:host`) are not ours and are left alone.
+ * Keys of other namespaces are not read (namespaceProblems reports the ones that look like mistakes).
  */
 export function stackConfigFromPulumi(config: Readonly<Record<string, string>>): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
@@ -119,18 +113,40 @@ export interface LoadedStack {
 
 /** Validates everything and derives the model; throws one ConfigError listing every problem. */
 export function loadStack(input: LoadInput): LoadedStack {
+    const file = input.stackFile;
     const raw = stackConfigFromPulumi(input.config);
-    const problems = plaintextSecretProblems(raw, input.secretKeys, input.stackFile);
-    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true, error: plainIssueMessage });
-    if (!parsed.success) {
-        const prefixed = problemsFromZod(parsed.error, stackConfigSchema, input.stackFile, raw, `${NAMESPACE}:`);
-        throw new ConfigError([...problems, ...prefixed.map(fixConfigPath)]);
+    const problems = [...namespaceProblems(Object.keys(input.config), file), ...plaintextSecretProblems(raw, input.secretKeys, file)];
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    const noSettings = noSettingsProblem(raw, file);
+    if (noSettings) {
+        problems.push(noSettings);
     }
+    if (!parsed.success) {
+        const schemaProblems = problemsFromZod(parsed.error, stackConfigSchema, file, raw, `${NAMESPACE}:`).map(fixConfigPath);
+        // Without any settings, "machine is missing" and the like would only repeat that one problem.
+        problems.push(...schemaProblems.filter((p) => !(noSettings && p.message === "is missing" && !p.path.includes("."))));
+    }
+    // The topology is read even when the stack config is invalid, so that one run lists both files' problems.
+    const topologyFile = parsed.success ? parsed.data.topology : typeof raw.topology === "string" && raw.topology !== "" ? raw.topology : "config/topology.yaml";
+    let topology: Topology | undefined;
+    try {
+        topology = loadTopology(topologyFile, file);
+    } catch (error) {
+        if (!(error instanceof ConfigError)) {
+            throw error;
+        }
+        problems.push(...error.problems);
+    }
+    if (!parsed.success || topology === undefined) {
+        throw new ConfigError(problems);
+    }
+    const config = parsed.data;
+    const sources: Sources = { topologyFile, stackFile: file };
+    problems.push(...validateStack(topology, config, sources), ...machineClaimProblems(input.identity.stack, config.machine, file));
     throwIfProblems(problems);
-    const topology = loadTopology(parsed.data.topology);
-    const sources: Sources = { topologyFile: parsed.data.topology, stackFile: input.stackFile };
-    throwIfProblems(validateStack(topology, parsed.data, sources));
-    return { sources, topology, config: parsed.data, model: buildModel(topology, parsed.data, input.identity) };
+    const model = buildModel(topology, config, input.identity);
+    throwIfProblems(platformProblems(topology, model, config, sources));
+    return { sources, topology, config, model };
 }
 
 /** `cascade:.capacity` reads `cascade:capacity`: the namespace is not an object key. */

@@ -1,3 +1,5 @@
+import * as ipaddr from "ipaddr.js";
+
 // Value formats shared by the schemas, the model and the components. Pure: no Pulumi imports.
 
 const MEMORY_UNITS: Readonly<Record<string, number>> = {
@@ -92,16 +94,31 @@ export function goDuration(seconds: number): string {
 
 /** True for an IPv4 CIDR such as 172.20.0.0/16 whose address has no bits set past the prefix. */
 export function isIpv4Cidr(text: string): boolean {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-    if (!match) {
+    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {
         return false;
     }
-    const octets = match.slice(1, 5).map(Number);
-    const prefix = Number(match[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) {
-        return false;
-    }
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const hostBits = 2 ** (32 - prefix);
-    return address % hostBits === 0;
+    return ipaddr.IPv4.networkAddressFromCIDR(text).toString() === text.slice(0, text.indexOf("/"));
+}
+
+/** How many addresses an IPv4 CIDR spans (a /24 spans 256). */
+export function cidrAddresses(text: string): number {
+    return 2 ** (32 - ipaddr.IPv4.parseCIDR(text)[1]);
+}
+
+/** The address range an IPv4 CIDR lies in, as ipaddr.js names it: "private", "loopback", "unicast", ... */
+export function cidrRange(text: string): string {
+    return ipaddr.IPv4.parseCIDR(text)[0].range();
+}
+
+/** The network of this CIDR's address at another prefix length: 172.20.0.128/32 at 24 is 172.20.0.0/24. */
+export function cidrWithPrefix(text: string, prefix: number): string {
+    const address = text.slice(0, text.indexOf("/"));
+    return `${ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString()}/${prefix}`;
+}
+
+/** True when two IPv4 CIDRs share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const [first, firstPrefix] = ipaddr.IPv4.parseCIDR(a);
+    const [second, secondPrefix] = ipaddr.IPv4.parseCIDR(b);
+    return first.match(second, Math.min(firstPrefix, secondPrefix));
 }

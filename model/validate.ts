@@ -1,7 +1,8 @@
-import type { ConfigProblem } from "../config/errors";
-import type { StackConfig } from "../config/schema/stack";
+import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
-import { formatMemory } from "./units";
+import { cidrsOverlap, formatMemory } from "./units";
+import { agentPath, groupPath } from "./paths";
+import { checkNamesAndPorts } from "./validate-machine";
 
 // Rules that span fields, and the topology and the stack config together. zod checked each field;
 // these find what no single field shows. Every problem names the file, the key path and the fix.
@@ -13,8 +14,6 @@ export interface Sources {
     readonly stackFile: string;
 }
 
-const groupPath = (g: TopologyGroup) => `groups[${g.name}]`;
-const agentPath = (g: TopologyGroup, agent: string) => `${groupPath(g)}.agents[${agent}]`;
 
 /** Problems in the topology alone. */
 export function validateTopology(topology: Topology, file: string): ConfigProblem[] {
@@ -29,13 +28,14 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
         groupNames.add(group.name);
         if (!(group.machine in topology.machines)) {
             problem(`${groupPath(group)}.machine`, `unknown machine "${group.machine}"`,
-                `use one of: ${Object.keys(topology.machines).join(", ")} (or add it under machines)`);
+                `${chooseFrom(group.machine, Object.keys(topology.machines))} (or add it under machines)`);
         }
         checkAgentsOfGroup(group, problem);
         checkResources(group.resources, groupPath(group), problem);
         checkAgentMemory(group, problem);
         checkScaling(group, problem);
         checkMounts(topology, group, problem);
+        checkGroupSettings(group, problem);
         if (isStandalone(group) && group.gpus > 0) {
             problem(`${groupPath(group)}.gpus`,
                 "a group with host devices, ulimits or host groups runs as a standalone container (S1), which cannot take a GPU from Swarm's generic resources",
@@ -47,18 +47,18 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
                 "set replicas: 1, or remove devices/ulimits/supplementaryGroups to run it as a Swarm service");
         }
     }
-    checkMachineWideUniqueness(topology, problem);
+    checkNamesAndPorts(topology, problem);
 
     if (!topology.groups.some((g) => g.name === topology.redis.group)) {
-        problem("redis.group", `unknown group "${topology.redis.group}"`, `name one of: ${[...groupNames].join(", ")}`);
+        problem("redis.group", `unknown group "${topology.redis.group}"`, chooseFrom(topology.redis.group, [...groupNames], "name one of"));
     }
     if (!(topology.redis.volume.volume in topology.volumes)) {
-        problem("redis.volume.volume", `unknown volume "${topology.redis.volume.volume}"`, "declare it under volumes");
+        problem("redis.volume.volume", `unknown volume "${topology.redis.volume.volume}"`, `${chooseFrom(topology.redis.volume.volume, Object.keys(topology.volumes))} (or declare it under volumes)`);
     }
     checkResources(topology.redis.resources, "redis", problem);
     for (const [index, mount] of topology.defaults.volumes.entries()) {
         if (!(mount.volume in topology.volumes)) {
-            problem(`defaults.volumes[${index}].volume`, `unknown volume "${mount.volume}"`, "declare it under volumes");
+            problem(`defaults.volumes[${index}].volume`, `unknown volume "${mount.volume}"`, `${chooseFrom(mount.volume, Object.keys(topology.volumes))} (or declare it under volumes)`);
         }
     }
     if (topology.networks.internal.name === topology.networks.external.name) {
@@ -66,6 +66,13 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
     }
     if (!topology.networks.internal.internal) {
         problem("networks.internal.internal", "the internal network is not internal", "set internal: true (S7)");
+    }
+    if (topology.networks.external.internal) {
+        problem("networks.external.internal", "the external network is internal, so no group could reach outside hosts or publish a port (S7)", "set internal: false");
+    }
+    const { internal, external } = topology.networks;
+    if (internal.subnet !== undefined && external.subnet !== undefined && cidrsOverlap(internal.subnet, external.subnet)) {
+        problem("networks.external.subnet", `${external.subnet} overlaps the internal network's ${internal.subnet}`, "give the two networks separate ranges, e.g. 172.20.0.0/16 and 172.21.0.0/16");
     }
     return problems;
 }
@@ -192,7 +199,7 @@ function checkMounts(topology: Topology, group: TopologyGroup, problem: Report):
     const targets = new Map<string, string>(topology.defaults.volumes.map((m) => [m.target, "defaults.volumes"]));
     for (const { mount, path } of mounts) {
         if (!(mount.volume in topology.volumes)) {
-            problem(`${path}.volume`, `unknown volume "${mount.volume}"`, `declare it under volumes or use one of: ${Object.keys(topology.volumes).join(", ")}`);
+            problem(`${path}.volume`, `unknown volume "${mount.volume}"`, `${chooseFrom(mount.volume, Object.keys(topology.volumes))} (or declare it under volumes)`);
         }
         const other = targets.get(mount.target);
         if (other) {
@@ -202,96 +209,32 @@ function checkMounts(topology: Topology, group: TopologyGroup, problem: Report):
     }
 }
 
-/** Agent names and ports are unique per machine: ports and health ports share one number space. */
-function checkMachineWideUniqueness(topology: Topology, problem: Report): void {
-    for (const machine of Object.keys(topology.machines)) {
-        const names = new Map<string, string>();
-        const ports = new Map<number, string>();
-        for (const group of topology.groups.filter((g) => g.machine === machine)) {
-            for (const agent of group.agents) {
-                const owner = names.get(agent.name);
-                if (owner && owner !== group.name) {
-                    problem(agentPath(group, agent.name), `agent "${agent.name}" also exists in ${owner} on ${machine}`,
-                        `rename one of them: agent names are unique on a machine`);
-                }
-                names.set(agent.name, group.name);
-                for (const [key, number] of [["port", agent.port], ["healthPort", agent.healthPort]] as const) {
-                    const user = ports.get(number);
-                    if (user) {
-                        problem(`${agentPath(group, agent.name)}.${key}`, `port ${number} is already used on ${machine} by ${user}`,
-                            `choose a port that no other agent on ${machine} uses`);
-                    } else {
-                        ports.set(number, `${group.name}/${agent.name} (${key})`);
-                    }
-                }
-            }
-        }
-    }
-}
+/** The least memory and CPU a container may be limited to (Docker: "Minimum memory limit allowed is 6MB"; --cpus 0.01). */
+const MIN_MEMORY = 6 * 1024 ** 2;
+const MIN_CPUS = 0.01;
 
-/** Problems in the stack config, read against the topology it deploys. */
-export function validateStack(topology: Topology, stack: StackConfig, sources: Sources): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const file = sources.stackFile;
-    const problem = (path: string, message: string, fix: string) => problems.push({ file, path, message, fix });
-
-    const machine = topology.machines[stack.machine];
-    if (!machine) {
-        problem("cascade:machine", `unknown machine "${stack.machine}"`, `use one of: ${Object.keys(topology.machines).join(", ")}`);
-        return problems;
-    }
-    const groups = new Map(topology.groups.map((g) => [g.name, g]));
-    for (const [name, override] of Object.entries(stack.groups)) {
-        const group = groups.get(name);
-        const path = `cascade:groups.${name}`;
-        if (!group) {
-            problem(path, `unknown group "${name}"`, `use one of: ${topology.groups.map((g) => g.name).join(", ")}`);
-            continue;
+function checkGroupSettings(group: TopologyGroup, problem: Report): void {
+    for (const [kind, amounts] of Object.entries(group.resources)) {
+        if (amounts.memory < MIN_MEMORY) {
+            problem(`${groupPath(group)}.resources.${kind}.memory`, `${formatMemory(amounts.memory)} is below the 6M a container needs at least`, "write at least 6M, e.g. 64M");
         }
-        if (group.machine !== stack.machine) {
-            problem(path, `${name} runs on ${group.machine}, not on ${stack.machine}`, `set it in the ${group.machine} stack's config instead`);
-            continue;
-        }
-        if (override.replicas !== undefined) {
-            const min = group.scaling?.min ?? 1;
-            const max = group.scaling?.max;
-            if (override.replicas < min || (max !== undefined && override.replicas > max)) {
-                const bounds = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
-                const allowed = min === max ? `${min} replica${min === 1 ? "" : "s"}` : `${bounds} replicas`;
-                problem(`${path}.replicas`, `${override.replicas} replicas is outside ${name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
-                    `use ${allowed}, or set enabled: false to leave the group out`);
-            }
-            if (isStandalone(group) && override.replicas !== 1) {
-                problem(`${path}.replicas`, `${name} runs as one standalone container (S1)`, "use 1 replica");
-            }
+        if (amounts.cpus < MIN_CPUS) {
+            problem(`${groupPath(group)}.resources.${kind}.cpus`, `${amounts.cpus} CPUs is below the 0.01 Docker can limit a container to`, "write at least 0.01, e.g. 0.1");
         }
     }
-    for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
-        if (group.gpus > stack.capacity.gpus) {
-            problem("cascade:capacity.gpus",
-                `${group.name} reserves ${group.gpus} GPU${group.gpus === 1 ? "" : "s"} but ${stack.machine} has ${stack.capacity.gpus}`,
-                `set cascade:capacity.gpus to the machine's GPU count, or disable the group with cascade:groups.${group.name}.enabled: false`);
+    const ulimits = new Set<string>();
+    for (const ulimit of group.ulimits) {
+        const path = `${groupPath(group)}.ulimits[${ulimit.name}]`;
+        if (ulimits.has(ulimit.name)) {
+            problem(path, `ulimit ${ulimit.name} is set twice`, "keep one of them");
         }
-        for (const hostGroup of group.supplementaryGroups) {
-            if (!(hostGroup in stack.hostGroupIds)) {
-                problem(`cascade:hostGroupIds.${hostGroup}`, `${group.name} joins host group "${hostGroup}" but its id is not configured`,
-                    `set it to the group's id on ${stack.machine} (getent group ${hostGroup})`);
-            }
+        ulimits.add(ulimit.name);
+        if (ulimit.hard !== -1 && (ulimit.soft === -1 || ulimit.soft > ulimit.hard)) {
+            problem(`${path}.soft`, `the soft limit ${ulimit.soft} is above the hard limit ${ulimit.hard}`, `lower soft to at most ${ulimit.hard}, or raise hard (-1 is unlimited)`);
         }
     }
-    if (stack.platform === "swarm" && stack.swarm.endpointMode === "dnsrr") {
-        for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
-            const replicas = stack.groups[group.name]?.replicas ?? group.replicas;
-            if (replicas > 1 && group.agents.some((a) => a.loadBalanced)) {
-                problem(`cascade:groups.${group.name}.replicas`,
-                    `${group.name} publishes a port and runs ${replicas} replicas, but with endpointMode dnsrr a port is published on the node itself, once: the other replicas could never be placed on ${stack.machine}`,
-                    `set cascade:groups.${group.name}.replicas to 1, or use cascade:swarm.endpointMode vip`);
-            }
-        }
+    for (const agent of group.agents.filter((a) => a.gpuAccess === "required" && group.gpus === 0)) {
+        problem(`${agentPath(group, agent.name)}.gpuAccess`, `${agent.name} requires a GPU, but ${group.name} reserves none`,
+            `set gpus: 1 on ${group.name}, or gpuAccess: optional`);
     }
-    if (stack.secureZmq && Object.keys(stack.zmqCertificates).length === 0) {
-        problem("cascade:zmqCertificates", "secureZmq is on but no CurveZMQ certificates are configured",
-            "pulumi config set --secret --path 'cascade:zmqCertificates[\"server.key_secret\"]' \"$(cat server.key_secret)\" (one per certificate file), or set cascade:secureZmq false");
-    }
-    return problems;
 }

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { ConfigError } from "../config/errors";
 import { NAMESPACE, PROJECT_ROOT } from "../config/load";
 import { SECRET_KEYS } from "../config/schema/stack";
+import { missingStackFile, parseStackDocument } from "../config/stack-document";
 import { PassphraseError, passphraseDecrypter } from "./passphrase";
 
 // Reads a Pulumi stack config file the way the Pulumi CLI hands it to the program: a flat map of
@@ -105,11 +106,16 @@ interface StackDocument {
 }
 
 function readDocument(file: string): StackDocument {
+    let text: string;
     try {
-        return (parse(fs.readFileSync(path.resolve(PROJECT_ROOT, file), "utf8")) as StackDocument | null) ?? {};
+        text = fs.readFileSync(path.resolve(PROJECT_ROOT, file), "utf8");
     } catch (error) {
-        throw new ConfigError([{ file, path: "(file)", message: `cannot read it: ${(error as Error).message.split("\n")[0]}`, fix: "check the path and the YAML syntax" }]);
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+            throw missingStackFile(file);
+        }
+        throw new ConfigError([{ file, path: "(file)", message: `cannot read it: ${(error as Error).message.split("\n")[0]}`, fix: "check the file's permissions" }]);
     }
+    return parseStackDocument(text, file);
 }
 
 /** The decrypter for the file's provider, when the plan can have one, and what the output says about it. */
@@ -186,10 +192,4 @@ export function projectName(): string {
     return name;
 }
 
-/** The stacks that have a config file in the project: Pulumi.<stack>.yaml. */
-export function stackNames(): string[] {
-    return fs.readdirSync(PROJECT_ROOT)
-        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-        .filter((stack): stack is string => stack !== undefined)
-        .sort();
-}
+export { stackNames } from "../config/stack-document";

@@ -36,7 +36,7 @@ const cases: readonly BadInput[] = [
     {
         title: "a wrong type in the stack config",
         edits: () => ({ "cascade:capacity": { cpus: 32, memory: "80G", gpus: "one" } }),
-        expected: ["cascade:capacity.gpus: \"one\" is not a number", "Fix: write a number here"],
+        expected: ["cascade:capacity.gpus: \"one\" is not a whole number of at least 0", "Fix: write a whole number of at least 0"],
     },
     {
         title: "a wrong type in the topology",
@@ -166,7 +166,7 @@ const cases: readonly BadInput[] = [
     {
         title: "a missing image tag",
         edits: () => ({ "cascade:images": { registry: "cascade" } }),
-        expected: ["cascade:images.tag: is missing", "Fix: add this key (it is required and has no default)"],
+        expected: ["cascade:images.tag: is missing", "Fix: add this key: it is required and has no default"],
     },
 ];
 

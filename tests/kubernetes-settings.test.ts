@@ -165,17 +165,17 @@ const BAD: readonly BadSetting[] = [
     {
         title: "a storage size that is not a quantity",
         settings: { volumeSize: "10 GB" },
-        expected: ["cascade:kubernetes.volumeSize: \"10 GB\" is not a storage size", "Fix: write a Kubernetes quantity, e.g. 10Gi or 500Gi"],
+        expected: ["cascade:kubernetes.volumeSize: \"10 GB\" is not a storage size", "Fix: write a Kubernetes quantity with a unit, larger than 0, e.g. 10Gi or 500Gi"],
     },
     {
         title: "a runtime class that is not an object name",
         settings: { gpuRuntimeClassName: "Nvidia_Runtime" },
-        expected: ["cascade:kubernetes.gpuRuntimeClassName: \"Nvidia_Runtime\" is not a Kubernetes object name"],
+        expected: ["cascade:kubernetes.gpuRuntimeClassName: \"Nvidia_Runtime\" is not a runtime class (a Kubernetes object name)"],
     },
     {
         title: "a CPU target outside 1 to 100",
         settings: { cpuUtilizationTarget: 0 },
-        expected: ["cascade:kubernetes.cpuUtilizationTarget", "Fix: use a value of at least 1"],
+        expected: ["cascade:kubernetes.cpuUtilizationTarget: 0 is not a whole number from 1 to 100", "Fix: write a whole number from 1 to 100"],
     },
     {
         title: "a host device no device plugin stands for",

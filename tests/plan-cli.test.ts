@@ -61,6 +61,17 @@ describe("npm run plan (child process)", function () {
     const policyConfig = path.join(directory, "policy.json");
     fs.writeFileSync(policyConfig, JSON.stringify({ "budget-limits-overcommit": "mandatory" }));
     const rendered = path.join(directory, "rendered");
+    // Issue 11 through the real CLI: files that are not stack files, and several mistakes at once.
+    const binary = path.join(directory, "binary.yaml");
+    fs.writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0xff, 0xfe, 0x00]));
+    const topLevel = path.join(directory, "top-level.yaml");
+    fs.writeFileSync(topLevel, "cascade:machine: mainpc\ncascade:capacity: { cpus: 32, memory: 80G, gpus: 1 }\ncascade:images: { tag: \"1.0\" }\n");
+    const mistakes = draft("mistakes.yaml", {
+        "cascde:budget": { overcommitRatio: 2 },
+        "cascade:nodeLabels": {},
+        "cascade:capacity": { cpus: 32, memory: 80, gpus: 1 },
+        "cascade:platform": "kubernets",
+    });
 
     before(async () => {
         const runs: Record<string, Promise<Result>> = {
@@ -73,6 +84,10 @@ describe("npm run plan (child process)", function () {
             // The stack files as `pulumi config set --secret [--path]` writes them (README, "Run it").
             cliSecrets: plan("--stack", "mainpc", "--config", fixtureFile("mainpc")),
             cliSecretsDecrypted: planWithPassphrase("--config", fixtureFile("pc2"), "--json"),
+            noStack: run("npm", ["run", "--silent", "plan", "--", "--stack", "mainpcc"]),
+            binary: run("npm", ["run", "--silent", "plan", "--", "--stack", "mainpc", "--config", binary]),
+            topLevel: plan("--stack", "mainpc", "--config", topLevel),
+            mistakes: run("npm", ["run", "--silent", "plan", "--", "--stack", "mainpc", "--config", mistakes]),
         };
         for (const [name, result] of Object.entries(runs)) {
             results[name] = await result;
@@ -147,5 +162,45 @@ describe("npm run plan (child process)", function () {
             expect(stdout).to.not.contain(secret);
             expect(stdout).to.not.contain(Buffer.from(secret).toString("base64"));
         }
+    });
+
+    it("exits 2 naming the stacks that exist when a stack has no file", () => {
+        const { status, stdout, stderr } = results.noStack;
+        expect(status).to.equal(2);
+        expect(stdout).to.equal("");
+        expect(stderr).to.contain("Pulumi.mainpcc.yaml: (file): does not exist");
+        expect(stderr).to.contain("Fix: did you mean \"mainpc\"? (the stacks with a config file are: mainpc, pc2)");
+        expect(stderr).to.not.contain("ENOENT");
+        expect(stderr).to.not.match(STACK_TRACE);
+    });
+
+    it("exits 2 on a stack file that is binary, saying so", () => {
+        const { status, stdout, stderr } = results.binary;
+        expect(status).to.equal(2);
+        expect(stdout).to.equal("");
+        expect(stderr).to.contain(`${binary}: (file): is not a text file: it holds binary data`);
+        expect(stderr).to.not.contain("cascade:machine");
+        expect(stderr).to.not.match(STACK_TRACE);
+    });
+
+    it("exits 2 on settings written at the top level instead of under config:", () => {
+        const { status, stderr } = results.topLevel;
+        expect(status).to.equal(2);
+        expect(stderr).to.contain("Invalid Cascade configuration (3 problems):");
+        expect(stderr).to.contain(`${topLevel}: cascade:machine: is at the top level of the file, where Pulumi does not read it`);
+        expect(stderr).to.contain("Fix: indent it under config:");
+        expect(stderr).to.not.match(STACK_TRACE);
+    });
+
+    it("exits 2 listing every mistake of a file at once, each with its key and fix", () => {
+        const { status, stdout, stderr } = results.mistakes;
+        expect(status).to.equal(2);
+        expect(stdout).to.equal("");
+        expect(stderr).to.contain("Invalid Cascade configuration (4 problems):");
+        expect(stderr).to.contain(`${mistakes}: cascde:budget: unknown namespace "cascde"`);
+        expect(stderr).to.contain(`${mistakes}: cascade:nodeLabels: is empty, which would remove the machine pin (S5)`);
+        expect(stderr).to.contain(`${mistakes}: cascade:capacity.memory: 80 has no unit, so it would be read as 80 bytes`);
+        expect(stderr).to.contain(`${mistakes}: cascade:platform: "kubernets" is not one of "swarm", "kubernetes"\n    Fix: did you mean "kubernetes"?`);
+        expect(stderr).to.not.match(STACK_TRACE);
     });
 });

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { GroupModel, RedisModel } from "../../model/types";
 import { LABEL } from "../labels";
-import { claimName } from "./names";
+import { claimName } from "../../model/kubernetes-names";
 import { claimSize } from "./quota";
 
 /** Arguments of one namespace's claims. */

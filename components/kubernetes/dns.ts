@@ -1,6 +1,6 @@
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { CascadeModel } from "../../model/types";
-import { namespaceName } from "./names";
+import { namespaceName } from "../../model/kubernetes-names";
 
 /**
  * CoreDNS rewrite rules that make the seed's names (`<agent>.<group>.cascade`, as the model and the

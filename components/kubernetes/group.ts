@@ -6,7 +6,7 @@ import type { GroupModel, RedisModel } from "../../model/types";
 import { groupLabels } from "../labels";
 import { claims, groupClaimVolumes } from "./claims";
 import { groupSelector } from "./labels";
-import { MAX_REPLICAS_ANNOTATION } from "./names";
+import { MAX_REPLICAS_ANNOTATION } from "../../model/kubernetes-names";
 import { groupPodTemplate } from "./pod";
 import { KubernetesRedis } from "./redis";
 import { minReadySecondsOf, PROGRESS_DEADLINE_SECONDS, rollingUpdateOf } from "./rollout";

@@ -6,7 +6,7 @@ import type { CascadeModel, GroupModel, RedisModel } from "../../model/types";
 import { groupClaimVolumes } from "./claims";
 import { coreDnsRewrites } from "./dns";
 import { KubernetesGroup } from "./group";
-import { namespaceName } from "./names";
+import { namespaceName } from "../../model/kubernetes-names";
 import { groupNamespace, type GroupNamespace } from "./namespace";
 import { privilegeNeedsOf } from "./pod";
 import { groupNodeSelector } from "./placement";

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { MachineModel } from "../../model/types";
 import { groupLabels, LABEL } from "../labels";
 import { cascadeNamespaceSelector } from "./labels";
-import { QUOTA_NAME } from "./names";
+import { QUOTA_NAME } from "../../model/kubernetes-names";
 import { networkPoliciesOf } from "./network-policies";
 import { machineCapacityAnnotation, quotaHard, type NamespaceBudgetInput } from "./quota";
 

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { GroupModel, MountModel } from "../../model/types";
 import { groupPodLabels } from "./labels";
-import { agentPortName, claimName, GPU_RESOURCE, healthPortName } from "./names";
+import { agentPortName, claimName, GPU_RESOURCE, healthPortName } from "../../model/kubernetes-names";
 import { probesOf } from "./probes";
 import { cpuQuantity, memoryQuantity } from "./quantities";
 import { secretVolume } from "./secret-volume";

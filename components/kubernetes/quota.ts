@@ -1,6 +1,6 @@
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { GroupModel, MachineModel, RedisModel, Resources } from "../../model/types";
-import { GPU_RESOURCE } from "./names";
+import { GPU_RESOURCE } from "../../model/kubernetes-names";
 import { cpuQuantity, memoryQuantity, parseQuantity } from "./quantities";
 
 /** A claim's size from the stack config: its own entry, else the default. */

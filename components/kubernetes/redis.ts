@@ -4,7 +4,7 @@ import type { KubernetesSettings } from "../../config/schema/stack";
 import type { RedisModel } from "../../model/types";
 import { claims } from "./claims";
 import { redisLabels, redisSelector } from "./labels";
-import { claimName, REDIS_NAME } from "./names";
+import { claimName, REDIS_NAME } from "../../model/kubernetes-names";
 import { SECRETS_HASH_ANNOTATION } from "./pod";
 import { redisNodeSelector } from "./placement";
 import { probesOf } from "./probes";

@@ -1,7 +1,7 @@
 import * as path from "path";
 import type * as k8s from "@pulumi/kubernetes";
 import type { SecretFileModel } from "../../model/types";
-import { SECRETS_NAME } from "./names";
+import { SECRETS_NAME } from "../../model/kubernetes-names";
 
 /** The volume and mount that put secret files at the targets the model (and Swarm) uses. */
 export interface SecretVolume {

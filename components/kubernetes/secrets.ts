@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
 import { secretValue } from "../../config/pulumi";
-import { SECRETS_NAME } from "./names";
+import { SECRETS_NAME } from "../../model/kubernetes-names";
 
 /** Arguments of one namespace's secret files. */
 export interface SecretFilesArgs {

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AgentModel, GroupModel } from "../../model/types";
 import { groupLabels, LABEL } from "../labels";
 import { groupSelector } from "./labels";
-import { agentPortName, healthPortName, publicServiceName, serviceName } from "./names";
+import { agentPortName, healthPortName, publicServiceName, serviceName } from "../../model/kubernetes-names";
 
 /** Arguments of a group's agent Services. */
 export interface AgentServicesArgs {

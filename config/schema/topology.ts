@@ -1,48 +1,47 @@
 import { z } from "zod";
-import { constraint, cpus, duration, environment, labels, memory, port, cidr } from "./values";
+import { CAPABILITIES } from "./capabilities";
+import { cidr, constraint, cpus, duration, environment, labels, memory, notA, pinLabels, port, positiveDuration, text, wholeNumber } from "./values";
 
 // The schema of config/topology.yaml: the seed's tables as data. Field-level rules live here;
 // rules across fields (unique ports, depends_on cycles, budgets) live in model/validate.ts.
 
-const agentName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an agent name. Fix: use letters and digits, starting with a letter`,
-});
+const agentName = text(/^[A-Za-z][A-Za-z0-9]*$/, "an agent name", "use letters and digits, starting with a letter");
 
-const volumeName = z.string().regex(/^[a-z][a-z0-9_]*$/, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a volume name. Fix: use lower-case letters, digits and _`,
-});
+const volumeName = text(/^[a-z][a-z0-9_]*$/, "a volume name", "use lower-case letters, digits and _, starting with a letter");
 
-const absolutePath = z.string().regex(/^\/[^\s:]*$/, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an absolute path. Fix: start it with / and leave out spaces and ':'`,
-});
+const absolutePath = text(/^\/[^\s:]*$/, "an absolute path", "start it with / and leave out spaces and ':'");
+
+const devicePath = text(/^\/dev\/[^\s:]+$/, "a host device", "name a device node under /dev, e.g. /dev/snd");
+
+const boolean = z.boolean(notA("true or false", "write true or false, without quotes"));
 
 export const volumeMountSchema = z.strictObject({
     /** A key of the top-level `volumes` map. */
     volume: volumeName,
     /** The directory it is mounted on (S4: never a file). */
     target: absolutePath,
-    readOnly: z.boolean().default(false),
+    readOnly: boolean.default(false),
 });
 
 export const agentSchema = z.strictObject({
     name: agentName,
     port,
     healthPort: port,
-    startupOrder: z.int().min(1).optional(),
+    startupOrder: wholeNumber(1).optional(),
     dependsOn: z.array(agentName).default([]),
     environment: environment.default({}),
     volumes: z.array(volumeMountSchema).default([]),
     memoryLimit: memory.optional(),
-    persistent: z.boolean().default(false),
-    optional: z.boolean().default(false),
+    persistent: boolean.default(false),
+    optional: boolean.default(false),
     gpuAccess: z.enum(["none", "optional", "required"]).default("none"),
-    realtimePriority: z.boolean().default(false),
-    loadBalanced: z.boolean().default(false),
-    stateSync: z.boolean().default(false),
+    realtimePriority: boolean.default(false),
+    loadBalanced: boolean.default(false),
+    stateSync: boolean.default(false),
     /** Free-form agent settings from the seed, passed to the agent in its manifest. */
-    config: z.record(z.string(), z.string()).default({}),
+    config: z.record(z.string(), z.string(notA("text", "quote the value"))).default({}),
     /** This agent is told where MainPC's observability hub is (MAINPC_HUB_ENDPOINT). */
-    mainpcHubEndpoint: z.boolean().default(false),
+    mainpcHubEndpoint: boolean.default(false),
 });
 
 const resourceAmounts = z.strictObject({ cpus, memory });
@@ -50,46 +49,45 @@ const resourceAmounts = z.strictObject({ cpus, memory });
 export const restartPolicySchema = z.strictObject({
     condition: z.enum(["none", "on-failure", "any"]),
     delay: duration,
-    maxAttempts: z.int().min(0),
+    maxAttempts: wholeNumber(0),
     window: duration,
 });
 
 export const updateConfigSchema = z.strictObject({
-    parallelism: z.int().min(0),
+    parallelism: wholeNumber(0),
     delay: duration,
     failureAction: z.enum(["pause", "continue", "rollback"]),
     monitor: duration,
-    maxFailureRatio: z.number().min(0).max(1),
+    maxFailureRatio: z.number(notA("a ratio", "write a number from 0 to 1, e.g. 0.2")).min(0, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2")).max(1, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2")),
     order: z.enum(["stop-first", "start-first"]),
 });
 
 export const healthcheckSchema = z.strictObject({
-    interval: duration,
-    timeout: duration,
-    retries: z.int().min(1),
+    interval: positiveDuration,
+    timeout: positiveDuration,
+    retries: wholeNumber(1),
     startPeriod: duration,
     path: absolutePath,
 });
 
 export const ulimitSchema = z.strictObject({
     name: z.enum(["rtprio", "memlock", "nofile", "nproc", "nice", "core", "stack"]),
-    soft: z.int(),
-    hard: z.int(),
+    /** -1 is unlimited. */
+    soft: wholeNumber(-1),
+    hard: wholeNumber(-1),
 });
 
 export const groupSchema = z.strictObject({
-    name: z.string().regex(/^cascade-[a-z0-9]+(-[a-z0-9]+)*$/, {
-        error: (issue) => `${JSON.stringify(issue.input)} is not a group name. Fix: write cascade-<lower-case words joined by ->`,
-    }),
+    name: text(/^cascade-[a-z0-9]+(-[a-z0-9]+)*$/, "a group name", "write cascade-<lower-case words joined by ->"),
     /** A key of the top-level `machines` map. */
-    machine: z.string(),
+    machine: z.string(notA("a machine name", "name a key of machines, e.g. mainpc")),
     purpose: z.string(),
     /** Deployment phase: every group of a phase is healthy before the next phase starts. */
-    phase: z.int().min(1),
+    phase: wholeNumber(1),
     /** The image repository under the stack's registry (the tag is stack config). */
-    image: z.string().regex(/^[a-z0-9]+([._\-/][a-z0-9]+)*$/),
-    replicas: z.int().min(1),
-    scaling: z.strictObject({ min: z.int().min(1), max: z.int().min(1), reason: z.string() }).optional(),
+    image: text(/^[a-z0-9]+([._\-/][a-z0-9]+)*$/, "an image repository", "use lower-case letters, digits, and . _ - / between them, e.g. ai-engine (the registry and tag are stack config)"),
+    replicas: wholeNumber(1),
+    scaling: z.strictObject({ min: wholeNumber(1), max: wholeNumber(1), reason: z.string() }).optional(),
     resources: z.strictObject({
         limits: resourceAmounts,
         reservations: resourceAmounts,
@@ -99,17 +97,18 @@ export const groupSchema = z.strictObject({
     /** Node labels this group needs beyond its machine's (Kubernetes node selector, Swarm constraints). */
     nodeLabels: labels.default({}),
     /** GPUs reserved per replica (S2: a Swarm generic resource, a Kubernetes nvidia.com/gpu limit). */
-    gpus: z.int().min(0).default(0),
+    gpus: wholeNumber(0).default(0),
     /** The group talks to hosts outside the cluster, so it joins the external network (S7). */
-    egress: z.boolean().default(false),
+    egress: boolean.default(false),
     environment: environment.default({}),
     volumes: z.array(volumeMountSchema).default([]),
     /** Host devices (S1: these make the group a standalone container). */
-    devices: z.array(absolutePath).default([]),
-    capabilities: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
+    devices: z.array(devicePath).default([]),
+    /** Linux capabilities without the CAP_ prefix (capabilities(7)). */
+    capabilities: z.array(z.enum(CAPABILITIES)).default([]),
     ulimits: z.array(ulimitSchema).default([]),
     /** Host groups the container joins by id (resolved through the stack's hostGroupIds). */
-    supplementaryGroups: z.array(z.string()).default([]),
+    supplementaryGroups: z.array(text(/^[a-z_][a-z0-9_-]*$/, "a host group name", "write the group's name as getent group shows it, e.g. audio")).default([]),
     restartPolicy: restartPolicySchema.optional(),
     updateConfig: updateConfigSchema.optional(),
     healthcheck: healthcheckSchema.optional(),
@@ -119,21 +118,20 @@ export const groupSchema = z.strictObject({
 export const machineSchema = z.strictObject({
     description: z.string(),
     environment: environment.default({}),
-    nodeLabels: labels.refine((map) => Object.keys(map).length > 0, {
-        error: "a machine needs at least one node label to pin its groups to it (S5). Fix: add one, e.g. { system: mainpc }",
-    }),
+    nodeLabels: pinLabels("nodeLabels"),
 });
 
 export const volumeSchema = z.strictObject({
     description: z.string(),
     /** Variables set to the mount target joined with a relative path ("." for the directory). */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+    env: z.record(text(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name", "use letters, digits and _"), z.string(notA("a relative path", "write a path inside the volume, or \".\" for the directory"))).default({}),
 });
 
 export const networkSchema = z.strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9_.\-]*$/),
+    /** Swarm names networks as DNS labels (swarmkit controlapi isValidDNSName); the length is checked with the other names. */
+    name: text(/^[a-z0-9]([-_]*[a-z0-9]+)*$/, "a network name", "use lower-case letters, digits, '-' and '_', e.g. cascade-internal"),
     subnet: cidr.optional(),
-    internal: z.boolean(),
+    internal: boolean,
 });
 
 export const topologySchema = z.strictObject({
@@ -143,16 +141,16 @@ export const topologySchema = z.strictObject({
         healthcheck: healthcheckSchema,
         volumes: z.array(volumeMountSchema).default([]),
     }),
-    machines: z.record(z.string().regex(/^[a-z][a-z0-9]*$/), machineSchema),
+    machines: z.record(text(/^[a-z][a-z0-9]*$/, "a machine name", "use lower-case letters and digits, starting with a letter, e.g. mainpc"), machineSchema),
     volumes: z.record(volumeName, volumeSchema),
     networks: z.strictObject({
         internal: networkSchema,
         external: networkSchema,
-        dnsSuffix: z.string().regex(/^[a-z][a-z0-9\-]*$/),
+        dnsSuffix: text(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, "a DNS suffix", "use one DNS label: lower-case letters, digits and -, e.g. cascade"),
     }),
     redis: z.strictObject({
         /** The group Redis is deployed with (same machine, same phase). */
-        group: z.string(),
+        group: z.string(notA("a group name", "name the group Redis runs with, e.g. cascade-core")),
         port,
         volume: volumeMountSchema,
         resources: z.strictObject({ limits: resourceAmounts, reservations: resourceAmounts }),

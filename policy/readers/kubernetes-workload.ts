@@ -1,4 +1,4 @@
-import { GPU_RESOURCE, MAX_REPLICAS_ANNOTATION } from "../../components/kubernetes/names";
+import { GPU_RESOURCE, MAX_REPLICAS_ANNOTATION } from "../../model/kubernetes-names";
 import { parseQuantity } from "../../components/kubernetes/quantities";
 import { asArray, asNumber, asString, propAt, type PolicyResourceView } from "../resource";
 import type { EnvVar, PublishedPort, Workload } from "../workload";

@@ -1,4 +1,4 @@
-import type { AgentModel, GroupModel } from "../../model/types";
+import type { AgentModel, GroupModel } from "./types";
 
 // The names Cascade's Kubernetes objects carry. They are stable on purpose: Services are what agents
 // resolve, claims hold data, and renaming either is an outage or a data migration.

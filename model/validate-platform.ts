@@ -1,0 +1,63 @@
+import { chooseFrom, type ConfigProblem } from "../config/errors";
+import type { StackConfig } from "../config/schema/stack";
+import type { Topology } from "../config/schema/topology";
+import { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, namespaceName, publicServiceName, serviceName } from "./kubernetes-names";
+import type { CascadeModel } from "./types";
+import type { Sources } from "./validate";
+
+// Rules that need the derived model: the names this stack's objects would carry on its platform and
+// the platform's own limits. They run in the same validation layer as every other rule, before any
+// resource is registered, and report in the same format: a half-created namespace is worse than a
+// clear message.
+
+/** The only host device the Kubernetes audio device-plugin resource stands for. */
+export const AUDIO_DEVICE = "/dev/snd";
+
+const KEY = "cascade:kubernetes";
+
+export function platformProblems(topology: Topology, model: CascadeModel, stack: StackConfig, sources: Sources): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const problem = (path: string, message: string, fix: string) =>
+        problems.push({ file: path.startsWith("groups[") ? sources.topologyFile : sources.stackFile, path, message, fix });
+
+    // Two certificate files whose names differ only in characters a secret key cannot hold would share one secret.
+    const byKey = new Map<string, string>();
+    for (const file of model.secretFiles.filter((f) => f.entry !== undefined)) {
+        const other = byKey.get(file.key);
+        if (other !== undefined) {
+            problem(`cascade:zmqCertificates.${file.entry ?? ""}`, `"${file.entry ?? ""}" and "${other}" both become the secret ${file.key}`,
+                "rename one of them: names that differ only in case or in characters other than letters, digits and '-' collide");
+        }
+        byKey.set(file.key, file.entry ?? "");
+    }
+    if (model.platform !== "kubernetes") {
+        return problems;
+    }
+    const settings = stack.kubernetes;
+    for (const group of model.groups) {
+        const namespace = namespaceName(settings.namespacePrefix, group);
+        if (namespace.length > MAX_LABEL_LENGTH || !DNS_1123_LABEL.test(namespace)) {
+            problem(`${KEY}.namespacePrefix`, `namespace "${namespace}" for ${group.name} is not a DNS-1123 label of at most ${MAX_LABEL_LENGTH} characters`,
+                `use a prefix of at most ${MAX_LABEL_LENGTH - 1 - group.shortName.length} lower-case letters, digits and '-'`);
+        }
+        for (const agent of group.agents) {
+            const name = agent.published ? publicServiceName(agent) : serviceName(agent);
+            if (name.length > MAX_LABEL_LENGTH || !DNS_1035_LABEL.test(name)) {
+                const limit = MAX_LABEL_LENGTH - (name.length - agent.name.length);
+                problem(`groups[${group.name}].agents[${agent.name}].name`, `its Kubernetes Service name "${name}" is longer than ${MAX_LABEL_LENGTH} characters`,
+                    `shorten the agent's name in the topology to at most ${limit} characters${agent.published ? " (a published agent's Service is <name>-public)" : ""}`);
+            }
+        }
+        for (const device of group.devices.filter((d) => d !== AUDIO_DEVICE)) {
+            problem(`groups[${group.name}].devices`, `${device} has no device-plugin resource on Kubernetes (only ${AUDIO_DEVICE}, as ${KEY}.audioDeviceResource)`,
+                `remove ${device}, or deploy ${group.name} with cascade:platform swarm`);
+        }
+    }
+    const volumes = model.volumes.map((v) => v.key);
+    for (const key of Object.keys(settings.volumeSizes).filter((k) => !volumes.includes(k))) {
+        const known = Object.keys(topology.volumes).includes(key);
+        problem(`${KEY}.volumeSizes.${key}`, known ? `no group of ${model.machine.name} mounts a volume "${key}"` : `unknown volume "${key}"`,
+            known ? `remove it, or use one of: ${volumes.join(", ")}` : chooseFrom(key, volumes, "the volumes of this machine are"));
+    }
+    return problems;
+}

@@ -1,0 +1,92 @@
+import { chooseFrom, closest, type ConfigProblem } from "../config/errors";
+import type { StackConfig } from "../config/schema/stack";
+import type { Topology } from "../config/schema/topology";
+import { isStandalone, type Sources } from "./validate";
+import { networkSizeProblems } from "./validate-network";
+
+// Rules of the stack config read against the topology it deploys: names it refers to, bounds the
+// topology sets, settings that would be silently ignored. Each problem names the stack file's key.
+
+/** Problems in the stack config, read against the topology it deploys. */
+export function validateStack(topology: Topology, stack: StackConfig, sources: Sources): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const file = sources.stackFile;
+    const problem = (path: string, message: string, fix: string) => problems.push({ file, path, message, fix });
+
+    const machine = topology.machines[stack.machine];
+    if (!machine) {
+        problem("cascade:machine", `unknown machine "${stack.machine}"`, chooseFrom(stack.machine, Object.keys(topology.machines)));
+        return problems;
+    }
+    const groups = new Map(topology.groups.map((g) => [g.name, g]));
+    for (const [name, override] of Object.entries(stack.groups)) {
+        const group = groups.get(name);
+        const path = `cascade:groups.${name}`;
+        if (!group) {
+            problem(path, `unknown group "${name}"`, chooseFrom(name, topology.groups.filter((g) => g.machine === stack.machine).map((g) => g.name), `the groups of ${stack.machine} are`));
+            continue;
+        }
+        if (group.machine !== stack.machine) {
+            problem(path, `${name} runs on ${group.machine}, not on ${stack.machine}`, `set it in the ${group.machine} stack's config instead`);
+            continue;
+        }
+        if (override.replicas !== undefined) {
+            const min = group.scaling?.min ?? 1;
+            const max = group.scaling?.max;
+            if (override.replicas < min || (max !== undefined && override.replicas > max)) {
+                const bounds = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
+                const allowed = min === max ? `${min} replica${min === 1 ? "" : "s"}` : `${bounds} replicas`;
+                problem(`${path}.replicas`, `${override.replicas} replicas is outside ${name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
+                    `use ${allowed}, or set enabled: false to leave the group out`);
+            }
+            if (isStandalone(group) && override.replicas !== 1) {
+                problem(`${path}.replicas`, `${name} runs as one standalone container (S1)`, "use 1 replica");
+            }
+        }
+        if (override.placement !== undefined && stack.platform === "kubernetes") {
+            problem(`${path}.placement`, "placement constraints are Swarm's: on Kubernetes they would be ignored",
+                `remove it; Kubernetes pins ${name} with its node labels (topology nodeLabels, cascade:kubernetes.nodeSelector)`);
+        }
+    }
+    checkHostGroupIds(topology, stack, problem);
+    networkSizeProblems(topology, stack, sources).forEach((p) => problems.push(p));
+    for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
+        if (group.gpus > stack.capacity.gpus) {
+            problem("cascade:capacity.gpus",
+                `${group.name} reserves ${group.gpus} GPU${group.gpus === 1 ? "" : "s"} but ${stack.machine} has ${stack.capacity.gpus}`,
+                `set cascade:capacity.gpus to the machine's GPU count, or disable the group with cascade:groups.${group.name}.enabled: false`);
+        }
+        for (const hostGroup of group.supplementaryGroups) {
+            if (!(hostGroup in stack.hostGroupIds)) {
+                problem(`cascade:hostGroupIds.${hostGroup}`, `${group.name} joins host group "${hostGroup}" but its id is not configured`,
+                    `set it to the group's id on ${stack.machine} (getent group ${hostGroup})`);
+            }
+        }
+    }
+    if (stack.platform === "swarm" && stack.swarm.endpointMode === "dnsrr") {
+        for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
+            const replicas = stack.groups[group.name]?.replicas ?? group.replicas;
+            if (replicas > 1 && group.agents.some((a) => a.loadBalanced)) {
+                problem(`cascade:groups.${group.name}.replicas`,
+                    `${group.name} publishes a port and runs ${replicas} replicas, but with endpointMode dnsrr a port is published on the node itself, once: the other replicas could never be placed on ${stack.machine}`,
+                    `set cascade:groups.${group.name}.replicas to 1, or use cascade:swarm.endpointMode vip`);
+            }
+        }
+    }
+    if (stack.secureZmq && Object.keys(stack.zmqCertificates).length === 0) {
+        problem("cascade:zmqCertificates", "secureZmq is on but no CurveZMQ certificates are configured",
+            "pulumi config set --secret --path 'cascade:zmqCertificates[\"server.key_secret\"]' \"$(cat server.key_secret)\" (one per certificate file), or set cascade:secureZmq false");
+    }
+    return problems;
+}
+
+/** A host group id nobody asks for is most often a misspelling of one that is needed. */
+function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: (path: string, message: string, fix: string) => void): void {
+    const joined = new Set(topology.groups.flatMap((g) => g.supplementaryGroups));
+    for (const name of Object.keys(stack.hostGroupIds).filter((n) => !joined.has(n))) {
+        const suggestion = closest(name, [...joined]);
+        if (suggestion !== undefined && !(suggestion in stack.hostGroupIds)) {
+            problem(`cascade:hostGroupIds.${name}`, `no group joins a host group "${name}"`, `did you mean "${suggestion}"?`);
+        }
+    }
+}
