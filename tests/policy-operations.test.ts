@@ -192,6 +192,13 @@ describe("policy: images not on latest (S9)", () => {
         }
     });
 
+    it("names the Redis image's own key when Redis runs an untagged image", async () => {
+        const run = await policyRun("mainpc", { "cascade:images": { registry: "cascade", tag: "2025.07.30", redis: "redis" } });
+        const found = violations(verdicts(run), "no-latest-image");
+        expect(found.map((v) => v.resource)).to.deep.equal(["cascade-core-redis-service"]);
+        expect(found[0].message).to.contain("runs redis, which is implicitly latest").and.to.contain("Set cascade:images.redis to a release.");
+    });
+
     it("reads tags as Docker does", () => {
         expect(imageTag("cascade/core")).to.equal("latest");
         expect(imageTag("registry:5000/cascade/core")).to.equal("latest");
