@@ -17,7 +17,7 @@ import type {
     UpdatePolicyModel,
     VolumeModel,
 } from "./types";
-import { isStandalone } from "./validate";
+import { isStandalone } from "./validate-group";
 
 // Derives the model of one machine stack from a validated topology and stack config. Everything that
 // can be derived is derived here, once: DNS names, health commands, placement, phases, budgets, the
@@ -106,7 +106,7 @@ function machineModel(topology: Topology, stack: StackConfig): MachineModel {
 }
 
 /** The seed's mainpc_hub_endpoint, as a name that resolves on the overlay. */
-function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
+export function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
     for (const group of topology.groups.filter((g) => g.machine === ownerMachine)) {
         const hub = group.agents.find((a) => a.name === "ObservabilityHub");
         if (hub) {

@@ -69,7 +69,15 @@ function checkNameLengths(topology: Topology, problem: Report): void {
                 `shorten it to at most ${MAX_NAME} characters`);
         }
     }
-    for (const [path, name] of [["networks.internal.name", topology.networks.internal.name], ["networks.external.name", topology.networks.external.name], ["networks.dnsSuffix", topology.networks.dnsSuffix]] as const) {
+    // Machine names are label values; volume keys name Kubernetes pod volumes (DNS labels).
+    const named: [string, string][] = [
+        ["networks.internal.name", topology.networks.internal.name],
+        ["networks.external.name", topology.networks.external.name],
+        ["networks.dnsSuffix", topology.networks.dnsSuffix],
+        ...Object.keys(topology.machines).map((m): [string, string] => [`machines.${m}`, m]),
+        ...Object.keys(topology.volumes).map((v): [string, string] => [`volumes.${v}`, v]),
+    ];
+    for (const [path, name] of named) {
         if (tooLong(name)) {
             problem(path, `"${name}" has ${name.length} characters, more than the ${MAX_NAME} Swarm and DNS allow`, `shorten it to at most ${MAX_NAME} characters`);
         }

@@ -2,7 +2,8 @@ import type { ConfigProblem } from "../config/errors";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
 import { cidrAddresses, cidrWithPrefix } from "./units";
-import { isStandalone, type Sources } from "./validate";
+import type { Sources } from "./validate";
+import { isStandalone } from "./validate-group";
 
 // Overlay subnets against what they must hold. On an overlay every task and standalone container
 // takes an address, every service in vip mode one virtual IP per network, and every node one

@@ -1,7 +1,9 @@
 import { chooseFrom, closest, type ConfigProblem } from "../config/errors";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology } from "../config/schema/topology";
-import { isStandalone, type Sources } from "./validate";
+import type { Sources } from "./validate";
+import { defaultHubEndpoint } from "./build";
+import { isStandalone, labelConstraints } from "./validate-group";
 import { networkSizeProblems } from "./validate-network";
 
 // Rules of the stack config read against the topology it deploys: names it refers to, bounds the
@@ -43,12 +45,20 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
                 problem(`${path}.replicas`, `${name} runs as one standalone container (S1)`, "use 1 replica");
             }
         }
+        const pin = stack.nodeLabels ?? machine.nodeLabels;
+        for (const [index, [key, value]] of labelConstraints(override.placement ?? []).entries()) {
+            if (key in pin && pin[key] !== value) {
+                problem(`${path}.placement[${index}]`, `node.labels.${key} == ${value} contradicts ${stack.machine}'s pin ${key}: ${pin[key]}, so no node could run ${name}`,
+                    "remove it: the machine pin is added to every group");
+            }
+        }
         if (override.placement !== undefined && stack.platform === "kubernetes") {
             problem(`${path}.placement`, "placement constraints are Swarm's: on Kubernetes they would be ignored",
                 `remove it; Kubernetes pins ${name} with its node labels (topology nodeLabels, cascade:kubernetes.nodeSelector)`);
         }
     }
     checkHostGroupIds(topology, stack, problem);
+    checkHubEndpoint(topology, stack, problem);
     networkSizeProblems(topology, stack, sources).forEach((p) => problems.push(p));
     for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
         if (group.gpus > stack.capacity.gpus) {
@@ -88,5 +98,20 @@ function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: (pat
         if (suggestion !== undefined && !(suggestion in stack.hostGroupIds)) {
             problem(`cascade:hostGroupIds.${name}`, `no group joins a host group "${name}"`, `did you mean "${suggestion}"?`);
         }
+    }
+}
+
+/** Agents that ask for MainPC's hub get MAINPC_HUB_ENDPOINT only when there is one to give them. */
+function checkHubEndpoint(topology: Topology, stack: StackConfig, problem: (path: string, message: string, fix: string) => void): void {
+    const owner = topology.groups.find((g) => g.name === topology.redis.group)?.machine;
+    if (stack.mainpc.hubEndpoint !== undefined || owner === undefined || defaultHubEndpoint(topology, owner) !== "") {
+        return;
+    }
+    const asking = topology.groups
+        .filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)
+        .flatMap((g) => g.agents.filter((a) => a.mainpcHubEndpoint).map((a) => `${g.name}/${a.name}`));
+    if (asking.length > 0) {
+        problem("cascade:mainpc.hubEndpoint", `is needed: ${asking.join(", ")} ask${asking.length === 1 ? "s" : ""} for MainPC's hub, but ${owner} runs no ObservabilityHub to derive it from`,
+            "set it to the hub's URL, e.g. http://observabilityhub.cascade-core.cascade:9000");
     }
 }

@@ -2,6 +2,7 @@ import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
+import { checkGroupSettings, checkPhasesAfterRedis, checkPin, isStandalone, type Report } from "./validate-group";
 import { checkNamesAndPorts } from "./validate-machine";
 
 // Rules that span fields, and the topology and the stack config together. zod checked each field;
@@ -36,6 +37,7 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
         checkScaling(group, problem);
         checkMounts(topology, group, problem);
         checkGroupSettings(group, problem);
+        checkPin(topology, group, problem);
         if (isStandalone(group) && group.gpus > 0) {
             problem(`${groupPath(group)}.gpus`,
                 "a group with host devices, ulimits or host groups runs as a standalone container (S1), which cannot take a GPU from Swarm's generic resources",
@@ -48,6 +50,7 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
         }
     }
     checkNamesAndPorts(topology, problem);
+    checkPhasesAfterRedis(topology, problem);
 
     if (!topology.groups.some((g) => g.name === topology.redis.group)) {
         problem("redis.group", `unknown group "${topology.redis.group}"`, chooseFrom(topology.redis.group, [...groupNames], "name one of"));
@@ -77,12 +80,7 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
     return problems;
 }
 
-/** True when the group needs what only a standalone container can have (S1). */
-export function isStandalone(group: Pick<TopologyGroup, "devices" | "ulimits" | "supplementaryGroups">): boolean {
-    return group.devices.length > 0 || group.ulimits.length > 0 || group.supplementaryGroups.length > 0;
-}
 
-type Report = (path: string, message: string, fix: string) => void;
 
 function checkAgentsOfGroup(group: TopologyGroup, problem: Report): void {
     const names = new Map<string, number>();
@@ -206,35 +204,5 @@ function checkMounts(topology: Topology, group: TopologyGroup, problem: Report):
             problem(`${path}.target`, `${mount.target} is already a mount target (${other})`, "mount each volume on its own directory");
         }
         targets.set(mount.target, path);
-    }
-}
-
-/** The least memory and CPU a container may be limited to (Docker: "Minimum memory limit allowed is 6MB"; --cpus 0.01). */
-const MIN_MEMORY = 6 * 1024 ** 2;
-const MIN_CPUS = 0.01;
-
-function checkGroupSettings(group: TopologyGroup, problem: Report): void {
-    for (const [kind, amounts] of Object.entries(group.resources)) {
-        if (amounts.memory < MIN_MEMORY) {
-            problem(`${groupPath(group)}.resources.${kind}.memory`, `${formatMemory(amounts.memory)} is below the 6M a container needs at least`, "write at least 6M, e.g. 64M");
-        }
-        if (amounts.cpus < MIN_CPUS) {
-            problem(`${groupPath(group)}.resources.${kind}.cpus`, `${amounts.cpus} CPUs is below the 0.01 Docker can limit a container to`, "write at least 0.01, e.g. 0.1");
-        }
-    }
-    const ulimits = new Set<string>();
-    for (const ulimit of group.ulimits) {
-        const path = `${groupPath(group)}.ulimits[${ulimit.name}]`;
-        if (ulimits.has(ulimit.name)) {
-            problem(path, `ulimit ${ulimit.name} is set twice`, "keep one of them");
-        }
-        ulimits.add(ulimit.name);
-        if (ulimit.hard !== -1 && (ulimit.soft === -1 || ulimit.soft > ulimit.hard)) {
-            problem(`${path}.soft`, `the soft limit ${ulimit.soft} is above the hard limit ${ulimit.hard}`, `lower soft to at most ${ulimit.hard}, or raise hard (-1 is unlimited)`);
-        }
-    }
-    for (const agent of group.agents.filter((a) => a.gpuAccess === "required" && group.gpus === 0)) {
-        problem(`${agentPath(group, agent.name)}.gpuAccess`, `${agent.name} requires a GPU, but ${group.name} reserves none`,
-            `set gpus: 1 on ${group.name}, or gpuAccess: optional`);
     }
 }
