@@ -196,6 +196,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 /** "did you mean X? (or one of: ...)" when a near name exists, else "use one of: ...". */
 export function chooseFrom(word: string, candidates: readonly string[], what = "use one of"): string {
+    if (candidates.length === 0) {
+        return `${what}: (none are defined yet)`;
+    }
     const suggestion = closest(word, candidates);
     const list = candidates.join(", ");
     return suggestion ? `did you mean "${suggestion}"? (${what}: ${list})` : `${what}: ${list}`;

@@ -27,7 +27,7 @@ const problem = (file: string, at: string, message: string, fix: string): Config
 export function parseYamlMap(text: string, file: string, example: string): Record<string, unknown> {
     // A NUL byte or bytes that are not UTF-8 (decoded as U+FFFD) mean the file is not text at all.
     if (/[\u0000\uFFFD]/.test(text)) {
-        throw new ConfigError([problem(file, "(file)", "is not a text file: it holds binary data", `replace it with YAML, as in ${example}`)]);
+        throw new ConfigError([problem(file, "(file)", "is not UTF-8 text: it holds binary data or another encoding", `replace it with YAML saved as UTF-8, as in ${example}`)]);
     }
     const document = parseDocument(text);
     if (document.errors.length > 0) {

@@ -86,3 +86,32 @@ export function checkPhasesAfterRedis(topology: Topology, problem: Report): void
             `use phase ${redisGroup?.phase ?? "?"} or later, or move Redis to an earlier group (redis.group)`);
     }
 }
+
+/**
+ * Variables the program sets itself (model/build.ts): a topology value for one of them would be
+ * overridden, or, for SECURE_ZMQ, would override the stack's secureZmq, without a word.
+ */
+const PROGRAM_ENVIRONMENT = ["SECURE_ZMQ", "CASCADE_GROUP", "CASCADE_MACHINE", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD_FILE", "ZMQ_CERTIFICATES_DIR", "CASCADE_AGENTS", "MAINPC_HUB_ENDPOINT"];
+
+export function checkEnvironment(topology: Topology, problem: Report): void {
+    const volumeVariables = new Map(Object.entries(topology.volumes).flatMap(([key, volume]) => Object.keys(volume.env).map((name): [string, string] => [name, key])));
+    const check = (path: string, environment: Readonly<Record<string, string>>) => {
+        for (const name of Object.keys(environment)) {
+            const volume = volumeVariables.get(name);
+            if (PROGRAM_ENVIRONMENT.includes(name)) {
+                problem(`${path}.${name}`, `${name} is set by the program itself, so this value would be ignored or would undo a stack setting`, "remove it, or use a name of your own");
+            } else if (volume !== undefined) {
+                problem(`${path}.${name}`, `${name} is set from the mount of volume ${volume} (volumes.${volume}.env), which replaces this value`, "remove it, or rename one of the two");
+            }
+        }
+    };
+    for (const [machine, settings] of Object.entries(topology.machines)) {
+        check(`machines.${machine}.environment`, settings.environment);
+    }
+    for (const group of topology.groups) {
+        check(`${groupPath(group)}.environment`, group.environment);
+        for (const agent of group.agents) {
+            check(`${agentPath(group, agent.name)}.environment`, agent.environment);
+        }
+    }
+}

@@ -28,6 +28,10 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
             problem(path, `unknown group "${name}"`, chooseFrom(name, topology.groups.filter((g) => g.machine === stack.machine).map((g) => g.name), `the groups of ${stack.machine} are`));
             continue;
         }
+        if (override.enabled === false && name === topology.redis.group) {
+            problem(`${path}.enabled`, `${name} runs Redis, which every group on both machines uses (REDIS_HOST)`,
+                `keep ${name} enabled, or move Redis to another group (redis.group in the topology)`);
+        }
         if (group.machine !== stack.machine) {
             problem(path, `${name} runs on ${group.machine}, not on ${stack.machine}`, `set it in the ${group.machine} stack's config instead`);
             continue;

@@ -2,7 +2,7 @@ import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
-import { checkGroupSettings, checkPhasesAfterRedis, checkPin, isStandalone, type Report } from "./validate-group";
+import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, isStandalone, type Report } from "./validate-group";
 import { checkNamesAndPorts } from "./validate-machine";
 
 // Rules that span fields, and the topology and the stack config together. zod checked each field;
@@ -51,6 +51,7 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
     }
     checkNamesAndPorts(topology, problem);
     checkPhasesAfterRedis(topology, problem);
+    checkEnvironment(topology, problem);
 
     if (!topology.groups.some((g) => g.name === topology.redis.group)) {
         problem("redis.group", `unknown group "${topology.redis.group}"`, chooseFrom(topology.redis.group, [...groupNames], "name one of"));

@@ -79,6 +79,7 @@ const STACK_VALUES: readonly BadInput[] = [
     { title: "an empty certificate", config: { "cascade:zmqCertificates": { "server.key": "" } }, file: "stack", at: "cascade:zmqCertificates.server.key", says: ["is empty", "Fix: set the certificate file's content"] },
     { title: "two certificate names that become one secret", config: { "cascade:zmqCertificates": { "server.key": "a", "server_key": "b" } }, file: "stack", at: "cascade:zmqCertificates.server_key", says: ["\"server_key\" and \"server.key\" both become the secret zmq-server-key", "Fix: rename one of them"] },
     { title: "a placement override that contradicts the machine pin", config: { "cascade:groups": { "cascade-auxiliary": { placement: ["node.labels.system == pc2"] } } }, file: "stack", at: "cascade:groups.cascade-auxiliary.placement[0]", says: ["contradicts mainpc's pin system: mainpc"] },
+    { title: "the group that runs Redis disabled", config: { "cascade:groups": { "cascade-core": { enabled: false } } }, file: "stack", at: "cascade:groups.cascade-core.enabled", says: ["cascade-core runs Redis, which every group on both machines uses", "Fix: keep cascade-core enabled"] },
     { title: "an unknown key under swarm", config: { "cascade:swarm": { endpointmode: "vip" } }, file: "stack", at: "cascade:swarm.endpointmode", says: ["unknown key \"endpointmode\"", "did you mean \"endpointMode\"?"] },
 ];
 
@@ -90,6 +91,7 @@ const KUBERNETES_SETTINGS: readonly BadInput[] = [
     { title: "a toleration with a value under Exists", config: k8s({ gpuTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", value: "true" }] }), file: "stack", at: "cascade:kubernetes.gpuTolerations[0]", says: ["has a value but operator Exists", "Fix: remove value, or set operator: Equal"] },
     { title: "a toleration operator in lower case", config: k8s({ gpuTolerations: [{ key: "nvidia.com/gpu", operator: "exists" }] }), file: "stack", at: "cascade:kubernetes.gpuTolerations[0].operator", says: ["\"exists\" is not one of \"Exists\", \"Equal\"", "did you mean \"Exists\"?"] },
     { title: "a toleration effect misspelled", config: k8s({ gpuTolerations: [{ key: "nvidia.com/gpu", effect: "NoSchedul" }] }), file: "stack", at: "cascade:kubernetes.gpuTolerations[0].effect", says: ["did you mean \"NoSchedule\"?"] },
+    { title: "a toleration key with a space", config: k8s({ gpuTolerations: [{ key: "nvidia gpu" }] }), file: "stack", at: "cascade:kubernetes.gpuTolerations[0].key", says: ["\"nvidia gpu\" is not a taint key"] },
     { title: "a CPU target above 100", config: k8s({ cpuUtilizationTarget: 150 }), file: "stack", at: "cascade:kubernetes.cpuUtilizationTarget", says: ["150 is not a whole number from 1 to 100", "Fix: write a whole number from 1 to 100"] },
     { title: "root as the user", config: k8s({ runAsUser: 0 }), file: "stack", at: "cascade:kubernetes.runAsUser", says: ["0 is not a whole number from 1 to 2147483647"] },
     { title: "a zero volume size", config: k8s({ volumeSize: "0Gi" }), file: "stack", at: "cascade:kubernetes.volumeSize", says: ["\"0Gi\" is not a storage size", "larger than 0"] },
@@ -169,7 +171,9 @@ const TOPOLOGY: readonly BadInput[] = [
     { title: "a standalone group allowed to scale", topology: (t) => { group(t, "cascade-audio-realtime").scaling = { min: 1, max: 2, reason: "more audio" }; }, file: "topology", at: "groups[cascade-audio-realtime].scaling.max", says: ["runs as one standalone container (S1)"] },
     { title: "a hub endpoint that cannot be derived", stack: "pc2", topology: (t) => { agent(t, "cascade-core", "ObservabilityHub").name = "ObservabilityCore"; }, file: "stack", at: "cascade:mainpc.hubEndpoint", says: ["is needed: cascade-pc2-core/ObservabilityHub asks for MainPC's hub, but mainpc runs no ObservabilityHub"] },
     { title: "a volume key longer than a DNS label", topology: (t) => { (t.volumes as Record<string, unknown>)[`v${"_x".repeat(32)}`] = { description: "long" }; }, file: "topology", at: `volumes.v${"_x".repeat(32)}`, says: ["has 65 characters, more than the 63"] },
-    { title: "a topology file that is binary", topology: "\u0000\u0001\u0002binary\u0000", file: "topology", at: "(file)", says: ["is not a text file: it holds binary data"] },
+    { title: "a variable the program sets itself", topology: (t) => { group(t, "cascade-auxiliary").environment = { SECURE_ZMQ: "0" }; }, file: "topology", at: "groups[cascade-auxiliary].environment.SECURE_ZMQ", says: ["SECURE_ZMQ is set by the program itself"] },
+    { title: "a variable a volume mount sets", topology: (t) => { agent(t, "cascade-auxiliary", "NLLBAdapter").environment = { LOG_DIR: "/tmp" }; }, file: "topology", at: "groups[cascade-auxiliary].agents[NLLBAdapter].environment.LOG_DIR", says: ["LOG_DIR is set from the mount of volume logs (volumes.logs.env)"] },
+    { title: "a topology file that is binary", topology: "\u0000\u0001\u0002binary\u0000", file: "topology", at: "(file)", says: ["is not UTF-8 text: it holds binary data"] },
     { title: "a topology file that is a list", topology: "- one\n- two\n", file: "topology", at: "(top level)", says: ["is a list, not a map of keys"] },
     { title: "an empty topology file", topology: "", file: "topology", at: "(file)", says: ["is empty"] },
 ];

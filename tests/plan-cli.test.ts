@@ -178,7 +178,7 @@ describe("npm run plan (child process)", function () {
         const { status, stdout, stderr } = results.binary;
         expect(status).to.equal(2);
         expect(stdout).to.equal("");
-        expect(stderr).to.contain(`${binary}: (file): is not a text file: it holds binary data`);
+        expect(stderr).to.contain(`${binary}: (file): is not UTF-8 text: it holds binary data`);
         expect(stderr).to.not.contain("cascade:machine");
         expect(stderr).to.not.match(STACK_TRACE);
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidr, constraint, cpus, DNS_SUBDOMAIN, imageReference, imageReferenceProblem, memory, notA, pinLabels, text, wholeNumber } from "./values";
+import { cidr, constraint, cpus, DNS_SUBDOMAIN, imageReference, imageReferenceProblem, isLabelKey, memory, notA, pinLabels, text, wholeNumber } from "./values";
 
 // The schema of a machine stack's config (Pulumi.<stack>.yaml, keys under the `cascade:` namespace).
 // Everything but the machine, its capacity and the image tag has a default, so a new operator sets
@@ -47,7 +47,8 @@ const kubernetesSettings = z.strictObject({
     gpuTolerations: z
         .array(
             z.strictObject({
-                key: z.string(),
+                /** A taint key (label key syntax); "" with Exists tolerates every taint. */
+                key: z.string(notA("a taint key", "write the taint's key, e.g. nvidia.com/gpu")).refine((key) => key === "" || isLabelKey(key), notA("a taint key", "write the taint's key as kubectl describe node shows it, e.g. nvidia.com/gpu")),
                 operator: z.enum(["Exists", "Equal"]).default("Exists"),
                 value: z.string().optional(),
                 effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),

@@ -104,7 +104,7 @@ export const constraint = text(/^[A-Za-z0-9_.\-]+\s*(==|!=)\s*\S+$/, "a placemen
  * an optional DNS-subdomain prefix of at most 253 characters, a name of at most 63, a value of at
  * most 63. Swarm accepts more, but the same map pins workloads on both platforms.
  */
-function isLabelKey(key: string): boolean {
+export function isLabelKey(key: string): boolean {
     const slash = key.lastIndexOf("/");
     const prefix = slash < 0 ? "" : key.slice(0, slash);
     const name = key.slice(slash + 1);
