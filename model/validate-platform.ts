@@ -31,6 +31,16 @@ export function platformProblems(topology: Topology, model: CascadeModel, stack:
         byKey.set(file.key, file.entry ?? "");
     }
     if (model.platform !== "kubernetes") {
+        // Swarm secret names hold at most 64 characters (swarmkit controlapi validateConfigOrSecretAnnotations);
+        // components/swarm/secrets.ts names each `cascade-<machine>-<key>-<12 hex digits of its hash>`.
+        for (const file of model.secretFiles) {
+            const length = "cascade-".length + model.machine.name.length + 1 + file.key.length + 1 + 12;
+            if (length > 64) {
+                problem(file.entry === undefined ? "cascade:machine" : `cascade:zmqCertificates.${file.entry}`,
+                    `its Docker secret name would have ${length} characters, more than the 64 Swarm allows`,
+                    file.entry === undefined ? `use a machine name of at most ${64 - (length - model.machine.name.length)} characters` : `shorten the file name by ${length - 64} characters`);
+            }
+        }
         return problems;
     }
     const settings = stack.kubernetes;

@@ -80,6 +80,7 @@ const STACK_VALUES: readonly BadInput[] = [
     { title: "two certificate names that become one secret", config: { "cascade:zmqCertificates": { "server.key": "a", "server_key": "b" } }, file: "stack", at: "cascade:zmqCertificates.server_key", says: ["\"server_key\" and \"server.key\" both become the secret zmq-server-key", "Fix: rename one of them"] },
     { title: "a placement override that contradicts the machine pin", config: { "cascade:groups": { "cascade-auxiliary": { placement: ["node.labels.system == pc2"] } } }, file: "stack", at: "cascade:groups.cascade-auxiliary.placement[0]", says: ["contradicts mainpc's pin system: mainpc"] },
     { title: "the group that runs Redis disabled", config: { "cascade:groups": { "cascade-core": { enabled: false } } }, file: "stack", at: "cascade:groups.cascade-core.enabled", says: ["cascade-core runs Redis, which every group on both machines uses", "Fix: keep cascade-core enabled"] },
+    { title: "a certificate name too long for a Swarm secret name", config: { "cascade:zmqCertificates": { [`${"c".repeat(40)}.key`]: "x" } }, file: "stack", at: `cascade:zmqCertificates.${"c".repeat(40)}.key`, says: ["its Docker secret name would have 76 characters, more than the 64 Swarm allows", "Fix: shorten the file name by 12 characters"] },
     { title: "an unknown key under swarm", config: { "cascade:swarm": { endpointmode: "vip" } }, file: "stack", at: "cascade:swarm.endpointmode", says: ["unknown key \"endpointmode\"", "did you mean \"endpointMode\"?"] },
 ];
 
