@@ -103,7 +103,7 @@ function describeIssue(issue: z.core.$ZodIssue, keys: readonly string[]): { mess
         return { message: "is missing", fix: keys.length > 0 ? `add it, with the keys ${keys.join(", ")}` : "add this key: it is required and has no default" };
     }
     if (input === null) {
-        return { message: "is empty", fix: "give it a value, or remove the key to use its default" };
+        return { message: "is empty", fix: "write its value after the colon, or remove the key" };
     }
     switch (issue.code) {
         case "invalid_type":

@@ -29,7 +29,8 @@ function addressesNeeded(topology: Topology, stack: StackConfig, joins: (group: 
         if (override?.enabled === false) {
             continue;
         }
-        const replicas = Math.max(override?.replicas ?? group.replicas, group.scaling?.max ?? 0);
+        // A group with scaling bounds may run up to its max (an override outside them is reported on its own).
+        const replicas = group.scaling ? Math.max(group.replicas, group.scaling.max) : override?.replicas ?? group.replicas;
         const update = group.updateConfig ?? topology.defaults.updateConfig;
         const surge = update.order === "start-first" ? (update.parallelism === 0 ? replicas : Math.min(update.parallelism, replicas)) : 0;
         tasks += replicas + surge;
@@ -39,7 +40,7 @@ function addressesNeeded(topology: Topology, stack: StackConfig, joins: (group: 
 }
 
 /** The smallest prefix length whose network holds this many addresses. */
-const prefixFor = (addresses: number) => 32 - Math.ceil(Math.log2(addresses));
+const prefixFor = (addresses: number) => Math.max(0, 32 - Math.ceil(Math.log2(addresses)));
 
 export function networkSizeProblems(topology: Topology, stack: StackConfig, sources: Sources): ConfigProblem[] {
     const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);

@@ -44,12 +44,16 @@ export function platformProblems(topology: Topology, model: CascadeModel, stack:
         return problems;
     }
     const settings = stack.kubernetes;
+    // One problem for the prefix, with the bound every group's namespace fits in (group names are at
+    // most 63 characters, so the bound is at least 7).
+    const tooLong = model.groups.filter((g) => namespaceName(settings.namespacePrefix, g).length > MAX_LABEL_LENGTH || !DNS_1123_LABEL.test(namespaceName(settings.namespacePrefix, g)));
+    if (tooLong.length > 0) {
+        const longest = Math.max(...model.groups.map((g) => g.shortName.length));
+        problem(`${KEY}.namespacePrefix`,
+            `namespace "${namespaceName(settings.namespacePrefix, tooLong[0])}" for ${tooLong[0].name}${tooLong.length > 1 ? ` (and ${tooLong.length - 1} more)` : ""} is not a DNS-1123 label of at most ${MAX_LABEL_LENGTH} characters`,
+            `use a prefix of at most ${MAX_LABEL_LENGTH - 1 - longest} lower-case letters, digits and '-'`);
+    }
     for (const group of model.groups) {
-        const namespace = namespaceName(settings.namespacePrefix, group);
-        if (namespace.length > MAX_LABEL_LENGTH || !DNS_1123_LABEL.test(namespace)) {
-            problem(`${KEY}.namespacePrefix`, `namespace "${namespace}" for ${group.name} is not a DNS-1123 label of at most ${MAX_LABEL_LENGTH} characters`,
-                `use a prefix of at most ${MAX_LABEL_LENGTH - 1 - group.shortName.length} lower-case letters, digits and '-'`);
-        }
         for (const agent of group.agents) {
             const name = agent.published ? publicServiceName(agent) : serviceName(agent);
             if (name.length > MAX_LABEL_LENGTH || !DNS_1035_LABEL.test(name)) {

@@ -141,8 +141,8 @@ const BAD: readonly BadSetting[] = [
         title: "a namespace prefix too long for the groups' names",
         settings: { namespacePrefix: "a".repeat(50) },
         expected: [
-            "(3 problems)",
-            `cascade:kubernetes.namespacePrefix: namespace "${"a".repeat(50)}-memory-learning" for cascade-memory-learning is not a DNS-1123 label of at most 63 characters`,
+            "(1 problem)",
+            `cascade:kubernetes.namespacePrefix: namespace "${"a".repeat(50)}-request-handler" for cascade-request-handler (and 2 more) is not a DNS-1123 label of at most 63 characters`,
             "Fix: use a prefix of at most 47 lower-case letters, digits and '-'",
         ],
     },

@@ -86,8 +86,9 @@ export const groupSchema = z.strictObject({
     phase: wholeNumber(1),
     /** The image repository under the stack's registry (the tag is stack config). */
     image: text(/^[a-z0-9]+([._\-/][a-z0-9]+)*$/, "an image repository", "use lower-case letters, digits, and . _ - / between them, e.g. ai-engine (the registry and tag are stack config)"),
-    replicas: wholeNumber(1),
-    scaling: z.strictObject({ min: wholeNumber(1), max: wholeNumber(1), reason: z.string() }).optional(),
+    /** Kubernetes counts replicas in an int32. */
+    replicas: wholeNumber(1, 2147483647),
+    scaling: z.strictObject({ min: wholeNumber(1, 2147483647), max: wholeNumber(1, 2147483647), reason: z.string() }).optional(),
     resources: z.strictObject({
         limits: resourceAmounts,
         reservations: resourceAmounts,
