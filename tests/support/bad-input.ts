@@ -30,5 +30,12 @@ export async function expectRefused(bad: BadInput): Promise<void> {
     const edits = { ...(topologyFile ? { "cascade:topology": topologyFile } : {}), ...bad.config };
     const file = bad.file === "stack" ? `Pulumi.${stack}.yaml` : topologyFile;
     expect(file, "a topology problem needs a topology edit").to.be.a("string");
-    await expectRejected(runStack(stack, edits, { stackOutputs: {} }), [`  - ${file ?? ""}: ${bad.at}: `, ...bad.says]);
+    const run = runStack(stack, edits, { stackOutputs: {} });
+    await expectRejected(run, [`  - ${file ?? ""}: ${bad.at}: `, ...bad.says]);
+    const message = await run.then(() => "", (e: unknown) => (e as Error).message);
+    expect(message, "zod's programmer wording or a raw pattern leaked into the message").to.not.match(PROGRAMMER_WORDING);
+    expect(message.split("\n").filter((line) => line.startsWith("  - ")).length, "every problem has a fix").to.equal(message.split("\n    Fix: ").length - 1);
 }
+
+/** What an operator should never read: zod's default messages, regular expressions, "a object". */
+const PROGRAMMER_WORDING = /must match pattern|Invalid input|Invalid option|Invalid string|expected \w+, received|Too (big|small)|\/\^|\$\/|a object|undefined/;
