@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../config/load";
+import { takeSnapshot, type Snapshot } from "../ops/observe";
+import { plannedStack, type PlannedStack } from "../ops/planned";
+import { exitCodeOf, judge, type StatusReport } from "../ops/status";
+import { statusJson, statusText } from "../ops/status-view";
+
+// `npm run status` judged from engine API responses recorded on a real Docker engine in Swarm mode
+// (tests/fixtures/day2/README.md says how they were made): the rendered stacks of the fixture configs
+// deployed with their deploy.sh, then one agent told to fail, an update rolled back, the groups stopped.
+
+const DIR = "tests/fixtures/day2";
+const stacks = (...names: string[]): PlannedStack[] => names.map((s) => plannedStack(s, `${DIR}/Pulumi.${s}.yaml`));
+const recorded = (name: string): Snapshot => JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, DIR, `${name}.json`), "utf8")) as Snapshot;
+const workload = (report: StatusReport, group: string) => {
+    const found = report.workloads.find((w) => w.group === group && !w.redis);
+    if (!found) {
+        throw new Error(`no ${group} in the report`);
+    }
+    return found;
+};
+
+interface Case {
+    readonly fixture: string;
+    readonly stacks: readonly string[];
+    readonly exit: 0 | 1;
+    readonly check: (report: StatusReport, text: string) => void;
+}
+
+const CASES: readonly Case[] = [
+    {
+        fixture: "healthy", stacks: ["mainpc"], exit: 0,
+        check: (report, text) => {
+            for (const w of report.workloads) {
+                expect(w.nodes, w.name).to.deep.equal(["cas14"]);
+                expect(w.healthy, w.name).to.equal(w.desired);
+                for (const agent of w.agents) {
+                    expect(text, agent.name).to.match(new RegExp(`^\\s+${agent.name}\\s+ok$`, "m"));
+                }
+            }
+            expect(text).to.match(/^status: every group healthy at its planned image/m);
+        },
+    },
+    {
+        fixture: "failing-agent", stacks: ["mainpc"], exit: 1,
+        check: (report, text) => {
+            const personality = workload(report, "cascade-personality");
+            expect(personality.failingAgents).to.deep.equal(["MoodTrackerAgent"]);
+            expect(personality.healthOutput).to.equal("unhealthy: MoodTrackerAgent (6704)");
+            expect(personality.update).to.equal("paused");
+            expect(personality.restarts).to.be.greaterThan(0);
+            expect(text).to.include("failing agents: MoodTrackerAgent on mainpc");
+            expect(text).to.match(/^\s+MoodTrackerAgent\s+FAILING$/m);
+            expect(workload(report, "cascade-core").ok).to.equal(true);
+        },
+    },
+    {
+        fixture: "rolled-back", stacks: ["mainpc"], exit: 1,
+        check: (report, text) => {
+            const personality = workload(report, "cascade-personality");
+            expect(personality.update).to.equal("rolled back");
+            expect(personality.healthy).to.equal(2);
+            expect(text).to.include("cascade-personality on mainpc: last update rolled back: rollback completed");
+        },
+    },
+    {
+        fixture: "stopped", stacks: ["mainpc"], exit: 1,
+        check: (report) => {
+            for (const w of report.workloads) {
+                expect(w.healthy, w.name).to.equal(0);
+                expect(w.failingAgents, w.name).to.deep.equal([]);
+                expect(w.problems.join("\n"), w.name).to.include(`scaled to 0 replicas (stopped: npm run start -- --stack mainpc --group ${w.group})`);
+            }
+        },
+    },
+    {
+        fixture: "pc2-unplaced", stacks: ["mainpc", "pc2"], exit: 1,
+        check: (report, text) => {
+            const pc2 = workload(report, "cascade-pc2-core");
+            expect(pc2.machine).to.equal("pc2");
+            expect(pc2.pending.map((p) => p.reason)).to.deep.equal(["no suitable node (scheduling constraints not satisfied on 1 node)"]);
+            expect(report.engines.map((e) => e.error)).to.deep.equal(["no Swarm node carries system=pc2: label pc2's node (docker node update --label-add)"]);
+            expect(text).to.match(/cascade-pc2-core on pc2: task \w+ pending: no suitable node/);
+            expect(report.workloads.filter((w) => w.machine === "mainpc").every((w) => w.ok)).to.equal(true);
+        },
+    },
+];
+
+describe("npm run status, from recorded engine responses", () => {
+    for (const c of CASES) {
+        it(`${c.fixture}: exit ${c.exit}`, () => {
+            const report = judge(stacks(...c.stacks), recorded(c.fixture));
+            expect(exitCodeOf(report)).to.equal(c.exit);
+            c.check(report, statusText(report));
+        });
+    }
+
+    it("--json is the report itself, every planned agent in it", () => {
+        const report = judge(stacks("mainpc"), recorded("failing-agent"));
+        const parsed = JSON.parse(statusJson(report)) as StatusReport;
+        expect(parsed).to.deep.equal(JSON.parse(JSON.stringify(report)));
+        const planned = stacks("mainpc")[0].workloads.flatMap((w) => w.agents.map((a) => a.name));
+        expect(parsed.workloads.flatMap((w) => w.agents.map((a) => a.name))).to.deep.equal(planned);
+        expect(parsed.ok).to.equal(false);
+    });
+
+    it("an engine that cannot be reached is named with its machine, host and error, and exits 1", async () => {
+        const [mainpc] = stacks("mainpc");
+        const host = "unix:///run/cas14-no-such-engine.sock";
+        const gone: PlannedStack = { ...mainpc, managerHost: host, machine: { ...mainpc.machine, engineHost: host } };
+        const report = judge([gone], await takeSnapshot([gone]));
+        expect(exitCodeOf(report)).to.equal(1);
+        expect(report.engines.map((e) => e.error)).to.deep.equal([
+            `the Swarm manager (cascade:docker.managerHost of mainpc): the Docker engine at ${host} does not answer (listing the swarm's nodes): connect ENOENT /run/cas14-no-such-engine.sock`,
+            `mainpc: the Docker engine at ${host} does not answer (ping): connect ENOENT /run/cas14-no-such-engine.sock`,
+        ]);
+        expect(report.workloads.every((w) => !w.ok && w.problems[0].startsWith("cannot be read: "))).to.equal(true);
+    });
+});
