@@ -64,3 +64,8 @@ export interface ContainerInspect {
         readonly Health?: { readonly Status: string; readonly FailingStreak?: number; readonly Log?: readonly HealthLogEntry[] };
     };
 }
+
+export interface VolumeInspect {
+    readonly Name: string;
+    readonly Labels?: Readonly<Record<string, string>> | null;
+}

@@ -1,11 +1,11 @@
-import type { ContainerInspect, SwarmNode, SwarmService, SwarmTask } from "./engine-types";
+import type { ContainerInspect, SwarmNode, SwarmService, SwarmTask, VolumeInspect } from "./engine-types";
 import { ask, connect, EngineError, type Engine } from "./hosts";
 import { machineOfNode, serviceOf, tasksToExplain } from "./match";
 import type { PlannedStack } from "./planned";
 
 // Reads the engines the stack configs name into one snapshot: from each Swarm manager its nodes,
 // services and tasks; from each machine's own engine its standalone containers and the containers of
-// the tasks it runs (their health log is on that engine only). An engine that cannot be reached is
+// the tasks it runs (their health log is on that engine only), and the volumes the stack plans there. An engine that cannot be reached is
 // recorded with the reason, so status reports it against the groups it hides instead of stopping.
 
 export interface ManagerSnapshot {
@@ -22,6 +22,8 @@ export interface MachineSnapshot {
     readonly error?: string;
     /** Standalone containers by their planned name and the containers of this machine's tasks. */
     readonly containers: readonly ContainerInspect[];
+    /** The planned volumes the engine has (`docker volume inspect`); a missing one is absent. */
+    readonly volumes: readonly VolumeInspect[];
 }
 
 export interface Snapshot {
@@ -66,14 +68,14 @@ function taskContainerIds(stacks: readonly PlannedStack[], manager: ManagerSnaps
     return ids;
 }
 
-async function inspectIfPresent(engine: Engine, id: string): Promise<ContainerInspect | undefined> {
+async function inspectIfPresent<T>(engine: Engine, what: string, inspect: () => Promise<unknown>): Promise<T | undefined> {
     try {
-        return await engine.docker.getContainer(id).inspect() as unknown as ContainerInspect;
+        return await inspect() as T;
     } catch (error) {
         if ((error as { statusCode?: unknown }).statusCode === 404) {
             return undefined;
         }
-        throw new EngineError(engine.machine, engine.host, `does not answer (inspecting container ${id.slice(0, 12)}): ${(error as Error).message}`);
+        throw new EngineError(engine.machine, engine.host, `does not answer (inspecting ${what}): ${(error as Error).message}`);
     }
 }
 
@@ -89,14 +91,21 @@ async function readMachine(stack: PlannedStack, stacks: readonly PlannedStack[],
         ];
         const containers: ContainerInspect[] = [];
         for (const id of ids) {
-            const found = await inspectIfPresent(engine, id);
+            const found = await inspectIfPresent<ContainerInspect>(engine, `container ${id.slice(0, 12)}`, () => engine.docker.getContainer(id).inspect());
             if (found) {
                 containers.push(found);
             }
         }
-        return { machine: stack.machine.name, host, containers };
+        const volumes: VolumeInspect[] = [];
+        for (const name of stack.machine.volumes) {
+            const found = await inspectIfPresent<VolumeInspect>(engine, `volume ${name}`, () => engine.docker.getVolume(name).inspect());
+            if (found) {
+                volumes.push(found);
+            }
+        }
+        return { machine: stack.machine.name, host, containers, volumes };
     } catch (error) {
-        return { machine: stack.machine.name, host, error: errorText(error), containers: [] };
+        return { machine: stack.machine.name, host, error: errorText(error), containers: [], volumes: [] };
     }
 }
 

@@ -36,6 +36,8 @@ export interface PlannedMachine {
     readonly nodeLabels: Readonly<Record<string, string>>;
     /** This machine's own engine: its containers and volumes. */
     readonly engineHost: string;
+    /** The Docker volumes this stack creates on that engine (`cascade_<volume>`). */
+    readonly volumes: readonly string[];
 }
 
 export interface PlannedStack {
@@ -82,7 +84,7 @@ export function plannedStack(stack: string, file = `Pulumi.${stack}.yaml`): Plan
     return {
         stack,
         file: stackFile.file,
-        machine: { name: loaded.model.machine.name, nodeLabels: loaded.model.machine.nodeLabels, engineHost: loaded.config.docker.engineHost },
+        machine: { name: loaded.model.machine.name, nodeLabels: loaded.model.machine.nodeLabels, engineHost: loaded.config.docker.engineHost, volumes: loaded.model.volumes.map((v) => v.name) },
         managerHost: loaded.config.docker.managerHost,
         workloads: workloadsOf(stack, loaded.model),
     };

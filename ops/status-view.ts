@@ -62,12 +62,15 @@ export function statusText(report: StatusReport): string {
         : "";
     const problems = [
         ...report.engines.map((e) => `  ${e.machine}: ${e.error}`),
+        ...report.volumes.filter((v) => !v.present).map((v) => `  ${v.machine}: volume ${v.name} is missing on its engine (pulumi up creates it empty; if its data was moved, restore it first)`),
         ...report.workloads.flatMap(details),
     ];
     const verdict = report.ok
         ? `status: every group healthy at its planned image (${report.workloads.length} workloads, at ${report.at})`
-        : `status: NOT OK: ${report.workloads.filter((w) => !w.ok).length} of ${report.workloads.length} workloads${report.engines.length > 0 ? `, ${report.engines.length} engine problems` : ""} (at ${report.at})`;
-    return [table, "", nodes, ...(problems.length > 0 ? ["", "Problems:", ...problems] : []), "", verdict].filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
+        : `status: NOT OK: ${report.workloads.filter((w) => !w.ok).length} of ${report.workloads.length} workloads${report.engines.length > 0 ? `, ${report.engines.length} engine problems` : ""}${report.volumes.some((v) => !v.present) ? `, ${report.volumes.filter((v) => !v.present).length} volumes missing` : ""} (at ${report.at})`;
+    const present = report.volumes.filter((v) => v.present);
+    const volumes = present.length > 0 ? `volumes present: ${[...new Set(present.map((v) => v.machine))].map((m) => `${m} ${present.filter((v) => v.machine === m).map((v) => v.name).join(", ")}`).join("; ")}` : "";
+    return [table, "", nodes, volumes, ...(problems.length > 0 ? ["", "Problems:", ...problems] : []), "", verdict].filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
 }
 
 export function statusJson(report: StatusReport): string {

@@ -65,8 +65,16 @@ export interface EngineProblem {
     readonly error: string;
 }
 
+export interface VolumeStatus {
+    readonly machine: string;
+    readonly name: string;
+    /** False: the volume this stack plans is not on the machine's engine (its data is not where the groups look). */
+    readonly present: boolean;
+}
+
 export interface StatusReport {
     readonly at: string;
+    readonly volumes: readonly VolumeStatus[];
     readonly workloads: readonly WorkloadStatus[];
     readonly nodes: readonly NodeStatus[];
     readonly engines: readonly EngineProblem[];
@@ -273,12 +281,18 @@ export function judge(stacks: readonly PlannedStack[], snapshot: Snapshot): Stat
     ];
     const missingNodes = machines.filter((m) => snapshot.managers.every((s) => s.error) ? false : !nodes.some((n) => n.machine === m.name));
     const nodeProblems = missingNodes.map((m) => ({ machine: m.name, host: m.engineHost, error: `no Swarm node carries ${Object.entries(m.nodeLabels).map(([k, v]) => `${k}=${v}`).join(", ")}: label ${m.name}'s node (docker node update --label-add)` }));
+    // Only engines that answered: an unreachable one is reported above, not as missing volumes.
+    const volumes = stacks.flatMap((s) => {
+        const engine = engineOfMachine(snapshot, s.machine.name);
+        return engine && !engine.error ? s.machine.volumes.map((name) => ({ machine: s.machine.name, name, present: engine.volumes.some((v) => v.Name === name) })) : [];
+    });
     return {
         at: snapshot.at,
+        volumes,
         workloads,
         nodes,
         engines: [...engines, ...nodeProblems],
-        ok: workloads.every((w) => w.ok) && engines.length === 0 && nodeProblems.length === 0 && nodes.every((n) => n.machine === undefined || n.state === "ready"),
+        ok: workloads.every((w) => w.ok) && volumes.every((v) => v.present) && engines.length === 0 && nodeProblems.length === 0 && nodes.every((n) => n.machine === undefined || n.state === "ready"),
     };
 }
 

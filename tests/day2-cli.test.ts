@@ -82,7 +82,7 @@ describe("Day-2 commands: the stack config", () => {
             ["cascade-core", "mainpc", "service", 1, "cascade/core:dev1", 4],
             ["cascade-personality", "mainpc", "service", 2, "cascade/personality:dev1", 3],
         ]);
-        expect(mainpc.machine).to.deep.equal({ name: "mainpc", nodeLabels: { system: "mainpc" }, engineHost: "unix:///run/cas14-docker.sock" });
+        expect(mainpc.machine).to.deep.equal({ name: "mainpc", nodeLabels: { system: "mainpc" }, engineHost: "unix:///run/cas14-docker.sock", volumes: ["cascade_unified_memory", "cascade_redis_data", "cascade_logs"] });
     });
 });
 

@@ -14,6 +14,13 @@ export function plannedStacks(selection: StackSelection): PlannedStack[] {
 }
 
 export function main(run: (argv: readonly string[]) => Promise<number>): void {
+    // A reader that goes away (`npm run logs -- X --follow | head`) ends the command, quietly.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") {
+            throw error;
+        }
+        process.exit(EXIT.ok);
+    });
     run(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;
