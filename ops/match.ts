@@ -1,3 +1,4 @@
+import { parseFamiliarName } from "@swimlane/docker-reference";
 import type { ContainerInspect, SwarmNode, SwarmService, SwarmTask } from "./engine-types";
 import { serviceKey, STACK_NAMESPACE } from "../plan/render/context";
 import type { PlannedMachine, PlannedWorkload } from "./planned";
@@ -37,9 +38,28 @@ export function nodeName(node: SwarmNode | undefined, id: string | undefined): s
     return node?.Description?.Hostname ?? (id ? id.slice(0, 12) : "-");
 }
 
-/** An image reference without its registry digest: `cascade/core:2025.07.30@sha256:…` → `cascade/core:2025.07.30`. */
+/** An image reference without the digest Swarm pins to it: `cascade/core:2025.07.30@sha256:…` → `cascade/core:2025.07.30`. */
 export function withoutDigest(image: string | undefined): string {
-    return (image ?? "").replace(/@sha256:[0-9a-f]+$/, "");
+    return (image ?? "").split("@")[0];
+}
+
+/**
+ * An image as the engine resolves it (distribution/reference's grammar, through
+ * @swimlane/docker-reference): `cascade/core:1` and `docker.io/cascade/core:1` are one image, and no
+ * tag means `latest`. A reference it cannot parse stays as written.
+ */
+export function canonicalImage(image: string): string {
+    try {
+        const reference = parseFamiliarName(withoutDigest(image));
+        return `${reference.domain ?? ""}/${reference.repository ?? ""}:${reference.tag ?? "latest"}`;
+    } catch {
+        return image;
+    }
+}
+
+/** The tag of an image reference (`cascade/core:2025.07.30` → `2025.07.30`; none is `latest`). */
+export function tagOf(image: string): string {
+    return canonicalImage(image).slice(canonicalImage(image).lastIndexOf(":") + 1);
 }
 
 /** Tasks Swarm still wants running (the current ones), newest first. */

@@ -1,14 +1,10 @@
 import { textTable, type Cell } from "../plan/text-table";
+import { canonicalImage, tagOf } from "./match";
 import type { StatusReport, WorkloadStatus } from "./status";
 
 // The status report as the operator reads it (one table, group by group and agent by agent, then what
 // is wrong) and as scripts read it (--json: the report itself).
 
-/** The tag of an image reference (`cascade/core:2025.07.30` → `2025.07.30`); Docker's default is latest. */
-export function tagOf(image: string): string {
-    const colon = image.lastIndexOf(":");
-    return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : "latest";
-}
 
 function imageCell(w: WorkloadStatus): string {
     const planned = tagOf(w.plannedImage);
@@ -16,7 +12,7 @@ function imageCell(w: WorkloadStatus): string {
         return `- (plan ${planned})`;
     }
     const running = [...new Set(w.runningImages.map(tagOf))];
-    return running.length === 1 && running[0] === planned && w.runningImages.every((i) => i.replace(/^docker\.io\//, "") === w.plannedImage) ? planned : `${running.join(",")} (plan ${planned})`;
+    return running.length === 1 && running[0] === planned && w.runningImages.every((i) => canonicalImage(i) === canonicalImage(w.plannedImage)) ? planned : `${running.join(",")} (plan ${planned})`;
 }
 
 function agentState(w: WorkloadStatus, failing: boolean): string {

@@ -1,6 +1,6 @@
 import type { ContainerInspect, SwarmNode, SwarmTask } from "./engine-types";
 import { failingAgents, lastFailure } from "./health-output";
-import { containerNamed, currentTasks, failedTask, machineOfNode, nodeName, serviceOf, tasksToExplain, withoutDigest } from "./match";
+import { canonicalImage, containerNamed, currentTasks, failedTask, machineOfNode, nodeName, serviceOf, tasksToExplain, withoutDigest } from "./match";
 import type { MachineSnapshot, ManagerSnapshot, Snapshot } from "./observe";
 import type { PlannedMachine, PlannedStack, PlannedWorkload } from "./planned";
 
@@ -94,11 +94,6 @@ const UPDATE_STATES: Readonly<Record<string, string>> = {
     rollback_completed: "rolled back",
 };
 
-/** `docker.io/cascade/core:1` and `cascade/core:1` are one image. */
-function sameImage(a: string, b: string): boolean {
-    const norm = (i: string) => withoutDigest(i).replace(/^docker\.io\//, "").replace(/^library\//, "");
-    return norm(a) === norm(b);
-}
 
 function healthOf(container: ContainerInspect | undefined): "healthy" | "unhealthy" | "starting" | "none" | "stopped" {
     if (!container || !container.State.Running) {
@@ -147,7 +142,7 @@ function unreadable(workload: PlannedWorkload, error: string): WorkloadStatus {
 }
 
 function imageProblems(workload: PlannedWorkload, running: readonly string[]): string[] {
-    const other = running.filter((i) => !sameImage(i, workload.image));
+    const other = running.filter((i) => canonicalImage(i) !== canonicalImage(workload.image));
     return other.length > 0 ? [`runs ${[...new Set(other)].join(", ")}, planned ${workload.image}`] : [];
 }
 

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from "../config/load";
 import { parseLogsArgs, parseStatusArgs, parseStopStartArgs } from "../ops/args";
 import { dockerOptions } from "../ops/hosts";
 import { failingAgents } from "../ops/health-output";
+import { canonicalImage, tagOf } from "../ops/match";
 import { findTarget, sinceSeconds, splitDetails } from "../ops/logs";
 import { plannedStack } from "../ops/planned";
 import { selectWorkloads } from "../ops/scale";
@@ -108,6 +109,11 @@ describe("Day-2 commands: reading what the engines say", () => {
         expect(failingAgents("unhealthy: ResourceManager (8113)", agents)).to.deep.equal(["ResourceManager"]);
         expect(failingAgents("curl: (22) http://127.0.0.1:9001/health: 404", agents)).to.deep.equal(["ObservabilityHub"]);
         expect(failingAgents("unhealthy: ObservabilityHubProxy (9011)", agents)).to.deep.equal([]);
+    });
+    it("images compare as the engine resolves them: docker.io and a missing tag are implied, the digest dropped", () => {
+        expect(canonicalImage("cascade/core:1@sha256:" + "a".repeat(64))).to.equal(canonicalImage("docker.io/cascade/core:1"));
+        expect(canonicalImage("redis")).to.equal(canonicalImage("redis:latest"));
+        expect(tagOf("registry.local:5000/cascade/core")).to.equal("latest");
     });
     it("a service log line with --details is split into its task attributes and text (as the engine sends it)", () => {
         const line = "com.docker.swarm.node.id=2ioak4qypxf4j783kuvqymwmk,com.docker.swarm.service.id=8qbgvo66ag1mermfoq7ltnvkc,com.docker.swarm.task.id=j14onl2251izvizn7s6bpo1mz cascade-standin: 00:11:46 every agent has started";

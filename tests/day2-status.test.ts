@@ -107,6 +107,15 @@ describe("npm run status, from recorded engine responses", () => {
         expect(statusText(report)).to.include("mainpc: volume cascade_model_cache is missing on its engine (pulumi up creates it empty; if its data was moved, restore it first)");
     });
 
+    it("a running image other than the planned one is named, tag against plan, and exits 1", () => {
+        const [mainpc] = stacks("mainpc");
+        const planned: PlannedStack = { ...mainpc, workloads: mainpc.workloads.map((w) => (w.group === "cascade-core" && !w.redis ? { ...w, image: "cascade/core:dev2" } : w)) };
+        const report = judge([planned], recorded("healthy"));
+        expect(exitCodeOf(report)).to.equal(1);
+        expect(workload(report, "cascade-core").problems).to.deep.equal(["runs cascade/core:dev1, planned cascade/core:dev2"]);
+        expect(statusText(report)).to.match(/^FAIL\s+mainpc\s+cascade-core\s+cas14\s+1\/1\s+dev1 \(plan dev2\)/m);
+    });
+
     it("--json is the report itself, every planned agent in it", () => {
         const report = judge(stacks("mainpc"), recorded("failing-agent"));
         const parsed = JSON.parse(statusJson(report)) as StatusReport;
