@@ -68,30 +68,6 @@ export function parseDuration(text: string): number | undefined {
     return seconds;
 }
 
-/**
- * Seconds written the way Go's time.Duration.String() writes them ("10s", "1m0s", "1m30s", "2h0m0s"),
- * which is how the Docker provider reads durations back: anything else shows as a diff on every
- * preview (DESIGN-NOTES section 2).
- */
-export function goDuration(seconds: number): string {
-    if (seconds === 0) {
-        return "0s";
-    }
-    if (seconds < 1) {
-        return `${Math.round(seconds * 1000)}ms`;
-    }
-    const hours = Math.floor(seconds / 3600);
-    const minutes = Math.floor((seconds % 3600) / 60);
-    const rest = Math.round((seconds % 60) * 1000) / 1000;
-    if (hours > 0) {
-        return `${hours}h${minutes}m${rest}s`;
-    }
-    if (minutes > 0) {
-        return `${minutes}m${rest}s`;
-    }
-    return `${rest}s`;
-}
-
 /** True for an IPv4 CIDR such as 172.20.0.0/16 whose address has no bits set past the prefix. */
 export function isIpv4Cidr(text: string): boolean {
     if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {

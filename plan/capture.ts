@@ -14,6 +14,8 @@ export interface CapturedOptions {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
+    /** Input paths whose changes the engine ignores (values the engine fills in that the program cannot predict). */
+    readonly ignoreChanges: readonly string[];
     /** Names of the resources this one explicitly waits for. */
     readonly dependsOn: readonly string[];
     /** Name of the explicit provider, if any (inherited providers are not listed). */
@@ -186,6 +188,7 @@ export async function captureProgram(request: CaptureRequest): Promise<Capture> 
                 protect: r.opts.protect ?? false,
                 retainOnDelete: r.opts.retainOnDelete ?? false,
                 deleteBeforeReplace: r.opts.deleteBeforeReplace ?? false,
+                ignoreChanges: r.opts.ignoreChanges ?? [],
                 dependsOn: dependencyNames(r.opts.dependsOn, names),
                 provider: r.opts.provider ? names.get(r.opts.provider) : undefined,
             },

@@ -27,6 +27,7 @@ export function planJson(plan: Plan) {
             protect: r.options.protect,
             retainOnDelete: r.options.retainOnDelete,
             deleteBeforeReplace: r.options.deleteBeforeReplace,
+            ignoreChanges: r.options.ignoreChanges,
             provider: r.options.provider ?? null,
         })),
         violations: plan.verdicts.flatMap((v) => v.violations),

@@ -39,6 +39,11 @@ const cases: readonly BadInput[] = [
         expected: ["cascade:capacity.gpus: \"one\" is not a whole number of at least 0", "Fix: write a whole number of at least 0"],
     },
     {
+        title: "a failure ratio finer than the Docker provider keeps",
+        edits: () => topology((t) => { group(t, "cascade-request-handler").updateConfig = { parallelism: 1, delay: "10s", failureAction: "rollback", monitor: "30s", maxFailureRatio: 0.25, order: "stop-first" }; }),
+        expected: ["groups[cascade-request-handler].updateConfig.maxFailureRatio: 0.25 is not a ratio in tenths", "Fix: write it with one decimal at most"],
+    },
+    {
         title: "a wrong type in the topology",
         edits: () => topology((t) => { agent(t, "cascade-request-handler", "NLUAgent").port = "5709a"; }),
         expected: ["groups[cascade-request-handler].agents[NLUAgent].port: \"5709a\" is not a port number", "Fix: write a whole number from 1 to 65535"],

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { subnetGateway } from "../components/swarm/read-back";
 import { parseMemory } from "../model/units";
 import { asArray, propAt } from "../policy/resource";
 import { assemblePlan, type Plan } from "../plan/assemble";
@@ -248,7 +249,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
             expect(lastVolume).to.be.lessThan(secrets);
             if (plan.model.ownsSharedResources) {
                 const internal = plan.model.networks.internal;
-                expect(position(`network create --driver overlay --attachable --internal --subnet ${internal.subnet ?? ""} --label cascade.managed-by=pulumi ${internal.name}`)).to.be.lessThan(secrets);
+                expect(position(`network create --driver overlay --attachable --internal --subnet ${internal.subnet ?? ""} --gateway ${internal.subnet ? subnetGateway(internal.subnet) : ""} --label cascade.managed-by=pulumi ${internal.name}`)).to.be.lessThan(secrets);
             } else {
                 expect(text).to.not.contain("network create");
             }

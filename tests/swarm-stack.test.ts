@@ -19,7 +19,7 @@ describe("networks (seed section 3, S7)", () => {
     it("creates cascade-internal as an internal, attachable overlay on 172.20.0.0/16", () => {
         const network = resource(runs.mainpc, TYPES.network, "cascade-internal-network");
         expect(network.parent).to.equal("cascade-internal");
-        expect(network.inputs).to.deep.include({ name: "cascade-internal", driver: "overlay", attachable: true, internal: true, ipamConfigs: [{ subnet: "172.20.0.0/16" }] });
+        expect(network.inputs).to.deep.include({ name: "cascade-internal", driver: "overlay", attachable: true, internal: true, ipamConfigs: [{ subnet: "172.20.0.0/16", gateway: "172.20.0.1" }] });
         expect(network.options.deleteBeforeReplace).to.equal(true);
     });
 
@@ -31,7 +31,7 @@ describe("networks (seed section 3, S7)", () => {
 
     it("lets an operator move the internal subnet", async () => {
         const run = await runStack("mainpc", { "cascade:network": { internalSubnet: "10.44.0.0/16" } });
-        expect(resource(run, TYPES.network, "cascade-internal-network").inputs).to.deep.include({ ipamConfigs: [{ subnet: "10.44.0.0/16" }] });
+        expect(resource(run, TYPES.network, "cascade-internal-network").inputs).to.deep.include({ ipamConfigs: [{ subnet: "10.44.0.0/16", gateway: "10.44.0.1" }] });
     });
 
     it("joins cascade-external only from groups that publish ports or need egress", () => {

@@ -1,29 +1,38 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { goDuration } from "../../model/units";
 import type { GroupModel } from "../../model/types";
+import { capabilityReadBack, containerCpus, containerDuration } from "./read-back";
 
 // Mappings from the model to the Docker provider's Container inputs, for groups that run as
 // standalone containers (S1). Container units differ from Service units: memory is in MB and CPUs
-// are a decimal string (DESIGN-NOTES section 2).
+// are a decimal string; every value is written in the form the provider reads it back in (read-back.ts).
 
 const MB = 1024 * 1024;
 
-export function containerResourceArgs(group: GroupModel): Pick<docker.ContainerArgs, "memory" | "memoryReservation" | "cpus"> {
+export function containerResourceArgs(group: GroupModel): Pick<docker.ContainerArgs, "memory" | "memoryReservation" | "memorySwap" | "cpus"> {
+    const memory = Math.ceil(group.resources.limits.memoryBytes / MB);
     return {
-        memory: Math.ceil(group.resources.limits.memoryBytes / MB),
+        memory,
         memoryReservation: Math.ceil(group.resources.reservations.memoryBytes / MB),
-        cpus: String(group.resources.limits.cpus),
+        // No swap beyond the memory limit, as a Swarm service's limit has none. Left unset, the engine
+        // sets twice the memory and every preview would show memorySwap changing back to unset.
+        memorySwap: memory,
+        cpus: containerCpus(group.resources.limits.cpus),
     };
+}
+
+/** Capabilities in their CAP_ form, as newer engines report them; a difference here replaces the container. */
+export function containerCapabilityArgs(group: GroupModel): docker.types.input.ContainerCapabilities {
+    return { adds: group.capabilities.map(capabilityReadBack), drops: ["ALL"] };
 }
 
 export function containerHealthcheckArgs(group: GroupModel): docker.types.input.ContainerHealthcheck {
     return {
         tests: ["CMD-SHELL", group.health.command],
-        interval: goDuration(group.health.intervalSeconds),
-        timeout: goDuration(group.health.timeoutSeconds),
+        interval: containerDuration(group.health.intervalSeconds),
+        timeout: containerDuration(group.health.timeoutSeconds),
         retries: group.health.retries,
-        startPeriod: goDuration(group.health.startPeriodSeconds),
+        startPeriod: containerDuration(group.health.startPeriodSeconds),
     };
 }
 

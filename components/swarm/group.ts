@@ -4,6 +4,7 @@ import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { GroupModel, RedisModel } from "../../model/types";
 import { dockerLabels, groupLabels } from "../labels";
 import {
+    containerCapabilityArgs,
     containerHealthcheckArgs,
     containerNetworkArgs,
     containerResourceArgs,
@@ -12,7 +13,7 @@ import {
 } from "./container-args";
 import { SwarmRedis } from "./redis";
 import type { SecretReference } from "./secrets";
-import { serviceArgs } from "./service-args";
+import { SERVICE_OPTIONS, serviceArgs } from "./service-args";
 
 /** The overlay networks a group joins, by id. */
 export interface SwarmNetworkIds {
@@ -98,7 +99,7 @@ export class SwarmGroup extends pulumi.ComponentResource {
                 endpointMode: group.endpointMode,
                 logging: args.logging,
             }),
-            { parent: this, dependsOn, deleteBeforeReplace: true },
+            { ...SERVICE_OPTIONS, ignoreChanges: [...SERVICE_OPTIONS.ignoreChanges], parent: this, dependsOn },
         );
     }
 
@@ -115,7 +116,7 @@ export class SwarmGroup extends pulumi.ComponentResource {
                 ...containerResourceArgs(group),
                 ...containerRestartArgs(group),
                 devices: group.devices.map((path) => ({ hostPath: path, containerPath: path, permissions: "rwm" })),
-                capabilities: { adds: [...group.capabilities], drops: ["ALL"] },
+                capabilities: containerCapabilityArgs(group),
                 ulimits: group.ulimits.map((u) => ({ name: u.name, soft: u.soft, hard: u.hard })),
                 groupAdds: group.groupIds.map(String),
                 securityOpts: ["no-new-privileges:true"],

@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkModel } from "../../model/types";
 import { dockerLabels, LABEL } from "../labels";
+import { subnetGateway } from "./read-back";
 
 /** Arguments of a Cascade overlay network. */
 export interface SwarmNetworkArgs {
@@ -28,7 +29,8 @@ export class SwarmNetwork extends pulumi.ComponentResource {
                 driver: network.driver,
                 attachable: network.attachable,
                 internal: network.internal,
-                ipamConfigs: network.subnet ? [{ subnet: network.subnet }] : undefined,
+                // With its gateway, as Docker allocates it and the provider reads it back (read-back.ts).
+                ipamConfigs: network.subnet ? [{ subnet: network.subnet, gateway: subnetGateway(network.subnet) }] : undefined,
                 labels: dockerLabels({ [LABEL.managedBy]: "pulumi" }),
             },
             // The name is fixed, so a replacement must remove the old network first.

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RedisModel } from "../../model/types";
 import { LABEL } from "../labels";
 import type { SecretReference } from "./secrets";
-import { serviceArgs } from "./service-args";
+import { SERVICE_OPTIONS, serviceArgs } from "./service-args";
 
 /** Arguments of the Redis service that carries the seed's async pub/sub. */
 export interface SwarmRedisArgs {
@@ -48,7 +48,7 @@ export class SwarmRedis extends pulumi.ComponentResource {
                 endpointMode: redis.endpointMode,
                 logging: args.logging,
             }),
-            { parent: this, deleteBeforeReplace: true },
+            { ...SERVICE_OPTIONS, ignoreChanges: [...SERVICE_OPTIONS.ignoreChanges], parent: this },
         );
         this.registerOutputs({ serviceId: this.service.id });
     }

@@ -1,23 +1,33 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { goDuration, nanoCpus } from "../../model/units";
+import { nanoCpus } from "../../model/units";
 import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
 import { dockerLabels } from "../labels";
+import { failureRatio, serviceDuration } from "./read-back";
 import type { SecretReference } from "./secrets";
 
-// Mappings from the model to the Docker provider's Service inputs. Durations are written the way the
-// provider reads them back (Go's format), and units are the provider's: bytes and nano-CPUs.
+// Mappings from the model to the Docker provider's Service inputs. Every value is written in the form
+// the provider reads it back in (read-back.ts), and units are the provider's: bytes and nano-CPUs.
+
+/**
+ * Resource options of every Cascade service. The name is fixed, so a replacement must remove the old
+ * service first. Docker's client fills `taskSpec.placement.platforms` from the image's registry
+ * manifest when the service is created (ServiceCreate with QueryRegistry, which the provider sets), and
+ * the provider reads them back into a field that is not Computed: the program cannot know them
+ * offline, and without ignoring them every later preview would show an update that removes them.
+ */
+export const SERVICE_OPTIONS = { deleteBeforeReplace: true, ignoreChanges: ["taskSpec.placement.platforms"] } as const;
 
 /** How long `pulumi up` waits for a service's tasks to be running and healthy before moving on. */
-export const CONVERGE = { delay: goDuration(5), timeout: goDuration(600) };
+export const CONVERGE = { delay: serviceDuration(5), timeout: serviceDuration(600) };
 
 export function healthcheckArgs(health: HealthModel): docker.types.input.ServiceTaskSpecContainerSpecHealthcheck {
     return {
         tests: ["CMD-SHELL", health.command],
-        interval: goDuration(health.intervalSeconds),
-        timeout: goDuration(health.timeoutSeconds),
+        interval: serviceDuration(health.intervalSeconds),
+        timeout: serviceDuration(health.timeoutSeconds),
         retries: health.retries,
-        startPeriod: goDuration(health.startPeriodSeconds),
+        startPeriod: serviceDuration(health.startPeriodSeconds),
     };
 }
 
@@ -25,9 +35,9 @@ export function restartPolicyArgs(policy: RestartPolicyModel): docker.types.inpu
     // delay and window are always explicit: the provider diffs them forever otherwise (pulumi-docker#1285).
     return {
         condition: policy.condition,
-        delay: goDuration(policy.delaySeconds),
+        delay: serviceDuration(policy.delaySeconds),
         maxAttempts: policy.maxAttempts,
-        window: goDuration(policy.windowSeconds),
+        window: serviceDuration(policy.windowSeconds),
     };
 }
 
@@ -35,9 +45,9 @@ export function restartPolicyArgs(policy: RestartPolicyModel): docker.types.inpu
 export function updateArgs(policy: UpdatePolicyModel): { update: docker.types.input.ServiceUpdateConfig; rollback: docker.types.input.ServiceRollbackConfig } {
     const common = {
         parallelism: policy.parallelism,
-        delay: goDuration(policy.delaySeconds),
-        monitor: goDuration(policy.monitorSeconds),
-        maxFailureRatio: String(policy.maxFailureRatio),
+        delay: serviceDuration(policy.delaySeconds),
+        monitor: serviceDuration(policy.monitorSeconds),
+        maxFailureRatio: failureRatio(policy.maxFailureRatio),
         order: policy.order,
     };
     // A rollback that fails again pauses for an operator rather than rolling back the rollback.
@@ -136,7 +146,7 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
                 // Least privilege: nothing but what the service declares.
                 capDrops: ["ALL"],
                 capAdds: [...spec.capabilities],
-                stopGracePeriod: goDuration(30),
+                stopGracePeriod: serviceDuration(30),
             },
             resources: resourcesArgs(spec.resources.limits, spec.resources.reservations, spec.resources.gpus, spec.gpuKind),
             restartPolicy: restartPolicyArgs(spec.restartPolicy),

@@ -58,7 +58,13 @@ export const updateConfigSchema = z.strictObject({
     delay: duration,
     failureAction: z.enum(["pause", "continue", "rollback"]),
     monitor: duration,
-    maxFailureRatio: z.number(notA("a ratio", "write a number from 0 to 1, e.g. 0.2")).min(0, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2")).max(1, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2")),
+    // The Docker provider reads the ratio back with one decimal (strconv.FormatFloat(r, 'f', 1) in
+    // terraform-provider-docker's flattenServiceUpdateOrRollbackConfig): a finer one would show a change
+    // on every preview.
+    maxFailureRatio: z.number(notA("a ratio", "write a number from 0 to 1, e.g. 0.2"))
+        .min(0, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2"))
+        .max(1, notA("a ratio from 0 to 1", "write a number from 0 to 1, e.g. 0.2"))
+        .refine((r) => Number.isInteger(Math.round(r * 1e9) / 1e8), notA("a ratio in tenths", "write it with one decimal at most, e.g. 0.2: the Docker provider keeps only one")),
     order: z.enum(["stop-first", "start-first"]),
 });
 

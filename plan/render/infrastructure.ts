@@ -77,7 +77,8 @@ export function networksFile(networks: readonly NetworkSpec[], header: (what: st
         ...(n.driver ? { driver: n.driver } : {}),
         ...(n.attachable ? { attachable: true } : {}),
         ...(n.internal ? { internal: true } : {}),
-        ...(n.subnets.length > 0 ? { ipam: { config: n.subnets.map((s) => Object.fromEntries(Object.entries({ subnet: s.subnet, gateway: s.gateway, ip_range: s.ipRange }).filter(([, v]) => v !== undefined))) } } : {}),
+        // Compose file format 3 takes only the subnet; Docker allocates the same gateway deploy.sh passes.
+        ...(n.subnets.length > 0 ? { ipam: { config: n.subnets.filter((s) => s.subnet !== undefined).map((s) => ({ subnet: s.subnet })) } } : {}),
         ...(Object.keys(n.options).length > 0 ? { driver_opts: n.options } : {}),
         ...(Object.keys(n.labels).length > 0 ? { labels: n.labels } : {}),
     }]));
