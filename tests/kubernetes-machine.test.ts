@@ -50,7 +50,7 @@ describe("Kubernetes: each machine stack's namespaces, budgets, networks, data a
             it("creates one provider, on the ambient kubeconfig context, under the machine component", () => {
                 const run = runOf(machine);
                 expect(resource(run, K8S_TYPES.machine, machine).parent).to.equal(undefined);
-                expect(resource(run, K8S_TYPES.provider, `${machine}-provider`).inputs).to.deep.equal({});
+                expect(resource(run, K8S_TYPES.provider, `${machine}-provider`).inputs).to.deep.equal({ upsertExistingObjects: "true" });
                 expect(run.resources.filter((r) => r.type.startsWith("docker:"))).to.deep.equal([]);
             });
 
@@ -113,6 +113,24 @@ describe("Kubernetes: each machine stack's namespaces, budgets, networks, data a
                             ? { "allow-published": { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: anywhere, ports: published.map((port) => ({ protocol: "TCP", port })) }] } }
                             : {}),
                     });
+                });
+
+                it(`adopts ${group.name}'s claims and namespace again after pulumi destroy retained them`, () => {
+                    const run = runOf(machine);
+                    // The provider takes existing objects over on create (server-side apply) instead of failing with
+                    // AlreadyExists. Provider inputs travel as JSON text, as @pulumi/kubernetes serialises them.
+                    expect(resource(run, K8S_TYPES.provider, `${machine}-provider`).inputs).to.include({ upsertExistingObjects: "true" });
+                    const retained = run.resources.filter((r) => r.options.retainOnDelete && r.type.startsWith("kubernetes:"));
+                    expect(retained.map((r) => r.type).filter((t) => t !== K8S_TYPES.claim && t !== K8S_TYPES.namespace), "only data is retained").to.deep.equal([]);
+                    for (const r of retained) {
+                        // Retained objects are protected too: a rename without an alias cannot delete what the provider adopted.
+                        expect(r.options.protect, r.name).to.equal(true);
+                    }
+                    for (const volume of new Set(mountsOf(group).map((m) => m.volume))) {
+                        const claim = findObject(run.objects, "PersistentVolumeClaim", claimOf(volume), namespace) as unknown as IPersistentVolumeClaim;
+                        // An adopted claim is Bound; the create awaiter would wait for Pending under WaitForFirstConsumer.
+                        expect(claim.metadata?.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
+                    }
                 });
 
                 it(`keeps ${group.name}'s data on protected claims named after the volumes`, () => {

@@ -19,7 +19,7 @@ const podOf = (run: KubernetesRun, name: string, namespace = name) => deployment
 describe("Kubernetes: the stack's kubernetes settings", () => {
     it("uses the configured kubeconfig context", async () => {
         const run = await runKubernetes("pc2", { context: "home-cluster" });
-        expect(resource(run, K8S_TYPES.provider, "pc2-provider").inputs).to.deep.equal({ context: "home-cluster" });
+        expect(resource(run, K8S_TYPES.provider, "pc2-provider").inputs).to.deep.equal({ context: "home-cluster", upsertExistingObjects: "true" });
     });
 
     it("pins to the configured node labels instead of the machine's, keeping a group's own", async () => {

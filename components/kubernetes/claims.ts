@@ -20,6 +20,16 @@ export interface ClaimsArgs {
 }
 
 /**
+ * Pulumi does not wait for a claim: its create awaiter (untilCoreV1PersistentVolumeClaimReady in
+ * pulumi-kubernetes provider/pkg/await/awaiters.go) waits for Pending under a WaitForFirstConsumer
+ * storage class and for Bound otherwise, five minutes at most. A claim retained by `pulumi destroy` and
+ * adopted again on the next `pulumi up` is already Bound, so under WaitForFirstConsumer (k3s's
+ * local-path) that wait could only fail. The workload's rollout, which Pulumi does wait for, cannot
+ * finish before its claims are bound anyway.
+ */
+export const CLAIM_ANNOTATIONS = { "pulumi.com/skipAwait": "true" } as const;
+
+/**
  * A PersistentVolumeClaim per volume, named after the topology's volume key so that a rename of a
  * group or stack never orphans data. Protected and retained on delete by the same stack settings as
  * Swarm volumes: `pulumi destroy` leaves them (and, with a Retain storage class, their volumes).
@@ -32,6 +42,7 @@ export function claims(name: string, args: ClaimsArgs): k8s.core.v1.PersistentVo
                 name: claimName(volume),
                 namespace: args.namespace,
                 labels: { [LABEL.machine]: args.machine, [LABEL.data]: "true", [LABEL.managedBy]: "pulumi" },
+                annotations: CLAIM_ANNOTATIONS,
             },
             spec: {
                 accessModes: [args.settings.volumeAccessMode],

@@ -35,7 +35,7 @@ export class KubernetesMachine extends pulumi.ComponentResource {
     constructor(name: string, args: KubernetesMachineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cascade:kubernetes:Machine", name, {}, opts);
         const { model, settings } = args;
-        const provider = new k8s.Provider(`${name}-provider`, settings.context ? { context: settings.context } : {}, { parent: this });
+        const provider = new k8s.Provider(`${name}-provider`, providerArgs(settings.context), { parent: this });
 
         const groups = new Map<string, KubernetesGroup>();
         for (const group of model.groups) {
@@ -77,4 +77,18 @@ export class KubernetesMachine extends pulumi.ComponentResource {
             provider,
         });
     }
+}
+
+/**
+ * The provider, on the kubeconfig context from stack config or the ambient one. `pulumi destroy`
+ * leaves the claims and the namespaces that hold them in the cluster (retainOnDelete). Since
+ * @pulumi/kubernetes 4.29 (pulumi-kubernetes#2926) a create is a client-side create that fails with
+ * AlreadyExists, so the next `pulumi up` could not take them back; `upsertExistingObjects` makes a
+ * create a server-side apply that adopts the existing object with its data (await.Creation in
+ * provider/pkg/await/await.go). The price, per the provider's own documentation: a resource renamed
+ * without an alias is adopted by its new name and then deleted by its old one. Child names are
+ * compatibility contracts here (the tests pin them); protected claims and namespaces refuse that delete.
+ */
+export function providerArgs(context: string | undefined): k8s.ProviderArgs {
+    return { ...(context ? { context } : {}), upsertExistingObjects: true };
 }
