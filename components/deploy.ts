@@ -2,6 +2,7 @@ import type { StackInput } from "../config/pulumi";
 import { commonOutputs, type CascadeOutputs } from "./outputs";
 import { KubernetesMachine } from "./kubernetes/machine";
 import { SwarmMachine } from "./swarm/machine";
+import { workloadStatuses } from "./swarm/status";
 
 /** Maps the validated model onto the platform the stack config selects. */
 export function deployCascade(input: StackInput): CascadeOutputs {
@@ -13,7 +14,11 @@ export function deployCascade(input: StackInput): CascadeOutputs {
             managerHost: config.docker.managerHost,
             engineHost: config.docker.engineHost,
         });
-        return { ...commonOutputs(model), networks: machine.networks };
+        return {
+            ...commonOutputs(model),
+            networks: machine.networks,
+            workloadStatus: workloadStatuses(model, config.docker.managerHost, config.docker.engineHost),
+        };
     }
     const machine = new KubernetesMachine(model.machine.name, { model, secrets: input.secrets, settings: config.kubernetes });
     return { ...commonOutputs(model), coreDnsRewrites: machine.coreDnsRewrites };

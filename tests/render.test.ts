@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { subnetGateway } from "../components/swarm/read-back";
-import { parseMemory } from "../model/units";
+import { parseDuration, parseMemory } from "../model/units";
 import { asArray, propAt } from "../policy/resource";
 import { assemblePlan, type Plan } from "../plan/assemble";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";
@@ -253,6 +253,8 @@ for (const stack of ["mainpc", "pc2"] as const) {
             } else {
                 expect(text).to.not.contain("network create");
             }
+            // deploy.sh waits as long as `pulumi up` does: the service's convergeConfig timeout.
+            const convergeSeconds = (name: string) => parseDuration(String(propAt(planned("docker:index/service:Service").find((s) => propAt(s.props, "name") === name)?.props, "convergeConfig", "timeout")));
             let previous = secrets;
             for (const phase of plan.model.phases) {
                 const start = position(`echo "Phase ${phase.phase}: `);
@@ -261,7 +263,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
                     const group = plan.model.groups.find((g) => g.name === name);
                     const key = name.replace(/^cascade-/, "");
                     const deploy = group?.runAs === "service" ? position(`stack deploy --resolve-image "$CASCADE_RESOLVE_IMAGE" -c ${phase.phase}-${name}.yml cascade`) : position(`up -d --no-deps ${key}`);
-                    const wait = group?.runAs === "service" ? position(`wait_service "$CASCADE_DOCKER_HOST_${stack.toUpperCase()}_MANAGER" cascade_${key} 600`) : matching(new RegExp(`wait_container "\\$CASCADE_DOCKER_HOST_[A-Z0-9_]+" ${name} \\d+`));
+                    const wait = group?.runAs === "service" ? position(`wait_service "$CASCADE_DOCKER_HOST_${stack.toUpperCase()}_MANAGER" cascade_${key} ${convergeSeconds(name)}`) : matching(new RegExp(`wait_container "\\$CASCADE_DOCKER_HOST_[A-Z0-9_]+" ${name} \\d+`));
                     expect(deploy).to.be.greaterThan(start);
                     expect(wait).to.be.greaterThan(deploy);
                     previous = Math.max(previous, wait);

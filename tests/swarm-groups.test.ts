@@ -133,7 +133,13 @@ describe("every Swarm service group reaches the provider as the seed describes i
                 const common = { parallelism: 1, delay: "10s", monitor: "30s", maxFailureRatio: "0.0", order: "stop-first" };
                 expect(service.updateConfig).to.deep.equal({ ...common, failureAction: "rollback" });
                 expect(service.rollbackConfig).to.deep.equal({ ...common, failureAction: "pause" });
-                expect(service.convergeConfig).to.deep.equal({ delay: "5s", timeout: "10m" });
+            });
+
+            it("waits for the rolling update and a rollback of every task before pulumi up gives up", () => {
+                // The seed's health (30s start, 6 probes of 10s+5s) plus 10s delay and 30s monitor: 160 s a task,
+                // twice (update, then rollback), one task at a time, and never less than ten minutes.
+                const expected: Record<number, string> = { 1: "10m", 2: "10m40s", 3: "16m" };
+                expect(service.convergeConfig).to.deep.equal({ delay: "5s", timeout: expected[service.mode.replicated.replicas] });
             });
 
             it("is reachable as <agent>.<group>.cascade for every agent on the internal network", () => {

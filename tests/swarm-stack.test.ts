@@ -253,3 +253,30 @@ describe("the two machine stacks work together", () => {
         expect(Object.keys(runs.pc2.outputs.serviceDirectory as object)).to.have.length(22);
     });
 });
+
+describe("what the engine really runs (a rolled-back update leaves Pulumi's state ahead of it)", () => {
+    it("exports, for every group and Redis, the commands that show Swarm's last update and every task", () => {
+        for (const run of Object.values(runs)) {
+            const status = run.outputs.workloadStatus as Record<string, { runsAs: string; name: string; status: string; details: string }>;
+            const groups = topology.groups.filter((g) => g.machine === run.stack);
+            const manager = run.stack === "pc2" ? "ssh://cascade@mainpc" : "unix:///var/run/docker.sock";
+            expect(Object.keys(status).sort()).to.deep.equal([...groups.map((g) => g.name), ...(run.stack === "mainpc" ? ["cascade-redis"] : [])].sort());
+            for (const group of groups.filter((g) => g.name !== "cascade-audio-realtime")) {
+                expect(status[group.name]).to.deep.equal({
+                    runsAs: "service",
+                    name: group.name,
+                    status: `docker -H ${manager} service inspect --format '{{json .UpdateStatus}}' ${group.name}`,
+                    details: `docker -H ${manager} service ps --no-trunc ${group.name}`,
+                });
+            }
+        }
+        expect(runs.mainpc.outputs.workloadStatus).to.deep.include({
+            "cascade-audio-realtime": {
+                runsAs: "container",
+                name: "cascade-audio-realtime",
+                status: "docker -H unix:///var/run/docker.sock inspect --format '{{.State.Status}} {{json .State.Health.Status}}' cascade-audio-realtime",
+                details: "docker -H unix:///var/run/docker.sock inspect --format '{{json .State.Health.Log}}' cascade-audio-realtime",
+            },
+        });
+    });
+});

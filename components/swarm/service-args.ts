@@ -18,8 +18,21 @@ import type { SecretReference } from "./secrets";
  */
 export const SERVICE_OPTIONS = { deleteBeforeReplace: true, ignoreChanges: ["taskSpec.placement.platforms"] } as const;
 
-/** How long `pulumi up` waits for a service's tasks to be running and healthy before moving on. */
-export const CONVERGE = { delay: serviceDuration(5), timeout: serviceDuration(600) };
+/**
+ * How long `pulumi up` waits for a service's tasks to be running and healthy before moving on: long
+ * enough for a rolling update of every task and, when it fails, Swarm's rollback of each, so that a
+ * failed update ends with the provider's "service rollback completed: <Swarm's reason>" rather than a
+ * timeout while Swarm is still at work. A task needs its start period and every retry to turn healthy,
+ * then the update delay and monitor period; never less than ten minutes.
+ */
+export function convergeArgs(spec: Pick<ServiceSpec, "replicas" | "health" | "updatePolicy">): docker.types.input.ServiceConvergeConfig {
+    const { health, updatePolicy } = spec;
+    const perTask = health.startPeriodSeconds + (health.retries + 1) * (health.intervalSeconds + health.timeoutSeconds)
+        + updatePolicy.delaySeconds + updatePolicy.monitorSeconds;
+    // Parallelism 0 updates every task at once.
+    const rounds = updatePolicy.parallelism > 0 ? Math.ceil(spec.replicas / updatePolicy.parallelism) : 1;
+    return { delay: serviceDuration(5), timeout: serviceDuration(Math.max(600, Math.ceil(2 * rounds * perTask))) };
+}
 
 export function healthcheckArgs(health: HealthModel): docker.types.input.ServiceTaskSpecContainerSpecHealthcheck {
     return {
@@ -169,6 +182,6 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
         },
         // `pulumi up` returns only when every task is running, and a task with a healthcheck runs only
         // once it is healthy: this is what gates the next phase.
-        convergeConfig: CONVERGE,
+        convergeConfig: convergeArgs(spec),
     };
 }
