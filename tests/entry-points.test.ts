@@ -118,7 +118,7 @@ describe("the program and the pack through Pulumi's entry points (cmd/run, run-p
         it(`exports on ${stack} the plan's outputs after an update`, () => {
             const run = get(runs[`${stack} up`], `${stack} up`);
             const outputs = stackOutputs(run);
-            expect(Object.keys(outputs).sort()).to.deep.equal(["machine", "networks", "observabilityHub", "phases", "platform", "serviceDirectory"]);
+            expect(Object.keys(outputs).sort()).to.deep.equal(["machine", "networks", "observabilityHub", "phases", "platform", "serviceDirectory", "workloadStatus"]);
             expect(withoutIds(outputs)).to.deep.equal(withoutIds(get(captures[stack], stack).outputs));
         });
     }
