@@ -20,6 +20,6 @@ export function deployCascade(input: StackInput): CascadeOutputs {
             workloadStatus: workloadStatuses(model, config.docker.managerHost, config.docker.engineHost),
         };
     }
-    const machine = new KubernetesMachine(model.machine.name, { model, secrets: input.secrets, settings: config.kubernetes });
+    const machine = new KubernetesMachine(model.machine.name, { model, secrets: input.secrets, settings: config.kubernetes, operator: config.monitoring.prometheusOperator });
     return { ...commonOutputs(model), coreDnsRewrites: machine.coreDnsRewrites };
 }

@@ -3,6 +3,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ConfigError } from "./errors";
 import type { SecretFileModel } from "../model/types";
 import { loadStack, type LoadedStack } from "./load";
+import { withPeers } from "./peers";
 
 // The only place that reads Pulumi's config. It validates everything before the program registers a
 // single resource, and turns the secret values into Pulumi secrets that never enter the model.
@@ -54,12 +55,12 @@ export function readStackInput(options: ProgramOptions = {}): StackInput {
     const stack = pulumi.getStack();
     try {
         const config = pulumi.runtime.allConfig();
-        const loaded = loadStack({
+        const loaded = withPeers(loadStack({
             config,
             secretKeys: secretKeys(config),
             stackFile: options.stackFile ?? `Pulumi.${stack}.yaml`,
             identity: { project: pulumi.getProject(), stack },
-        });
+        }));
         const certificates = Object.fromEntries(
             Object.entries(loaded.config.zmqCertificates).map(([file, content]) => [file, pulumi.secret(content)]),
         );

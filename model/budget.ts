@@ -40,10 +40,13 @@ export function budgetOf(
     groups: readonly GroupModel[],
     redis: RedisModel | undefined,
     overcommitRatio: number,
+    /** Other services the stack runs on the machine (monitoring), one replica each. */
+    others: readonly { readonly name: string; readonly resources: Resources }[] = [],
 ): BudgetModel {
     const lines = [
         ...groups.map((g) => lineOf(g.name, g.maxReplicas, g.autoscaled, g.resources)),
         ...(redis ? [lineOf(redis.name, 1, false, redis.resources)] : []),
+        ...others.map((o) => lineOf(o.name, 1, false, o.resources)),
     ];
     return {
         machine: machine.name,

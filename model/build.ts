@@ -2,6 +2,9 @@ import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyAgent, TopologyGroup, VolumeMount } from "../config/schema/topology";
 import { budgetOf } from "./budget";
 import { healthOf } from "./health";
+import { DISABLED_MONITORING, monitoringOf } from "./monitoring/build";
+import { MONITORING_VOLUMES } from "./monitoring/services";
+import type { MonitoringModel } from "./monitoring/types";
 import type {
     AgentModel,
     CascadeModel,
@@ -34,7 +37,14 @@ export const volumeName = (key: string) => `cascade_${key}`;
 export const REDIS_PASSWORD_TARGET = "/run/secrets/redis-password";
 export const ZMQ_CERTIFICATES_DIR = "/run/secrets/zmq";
 
-export function buildModel(topology: Topology, stack: StackConfig, identity: ModelIdentity): CascadeModel {
+/** Another machine's stack config, read by the stack that runs Prometheus to watch that machine too. */
+export interface PeerStack {
+    readonly stack: StackConfig;
+    /** The file it was read from, named in the plan. */
+    readonly source: string;
+}
+
+export function buildModel(topology: Topology, stack: StackConfig, identity: ModelIdentity, peers: readonly PeerStack[] = []): CascadeModel {
     const machine = machineModel(topology, stack);
     const suffix = topology.networks.dnsSuffix;
     const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);
@@ -63,6 +73,32 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         external: networkModel("external", topology.networks.external, undefined),
     };
 
+    const monitoring = stack.monitoring.enabled
+        ? monitoringOf({
+            topology,
+            settings: stack.monitoring,
+            platform: stack.platform,
+            owner: stack.machine === ownerMachine,
+            views: [
+                { machine, groups, platform: stack.platform, source: `this stack (${identity.stack})` },
+                ...peers.map((peer) => {
+                    const model = buildModel(topology, peer.stack, identity);
+                    return { machine: model.machine, groups: model.groups, platform: peer.stack.platform, source: peer.source };
+                }),
+            ],
+            defaults: {
+                machine,
+                suffix,
+                healthTiming: healthOf([], topology.defaults.healthcheck),
+                restartPolicy: restartPolicyOf(topology.defaults.restartPolicy),
+                updatePolicy: updatePolicyOf(topology.defaults.updateConfig),
+            },
+            dnsName: (agent, group) => dnsName(agent, group, suffix),
+            isStandalone,
+            volumeName,
+        })
+        : DISABLED_MONITORING;
+
     return {
         project: identity.project,
         stack: identity.stack,
@@ -72,9 +108,9 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         groups,
         redis,
         networks,
-        volumes: volumesOf(topology, groups, redis, machine.name),
+        volumes: volumesOf(topology, groups, redis, machine.name, monitoring),
         phases,
-        budget: budgetOf(machine, groups, redis, stack.budget.overcommitRatio),
+        budget: budgetOf(machine, groups, redis, stack.budget.overcommitRatio, monitoring.services),
         directory: directoryOf(groups),
         secureZmq: stack.secureZmq,
         secretFiles,
@@ -85,6 +121,7 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         mainpcStack: stack.machine === ownerMachine ? "" : stack.mainpc.stack,
         mainpcHubEndpoint,
         dnsSuffix: suffix,
+        monitoring,
     };
 }
 
@@ -251,6 +288,7 @@ function agentModels(group: TopologyGroup, ctx: SharedContext): AgentModel[] {
         published: agent.loadBalanced,
         config: agent.config,
         mainpcHubEndpoint: agent.mainpcHubEndpoint,
+        metricsPath: agent.metricsPath,
     }));
 }
 
@@ -384,11 +422,17 @@ function networkModel(role: "internal" | "external", network: Topology["networks
     };
 }
 
-function volumesOf(topology: Topology, groups: readonly GroupModel[], redis: RedisModel | undefined, machine: string): VolumeModel[] {
+function volumesOf(topology: Topology, groups: readonly GroupModel[], redis: RedisModel | undefined, machine: string, monitoring: MonitoringModel): VolumeModel[] {
     const keys = new Set([...groups.flatMap((g) => g.mounts.map((m) => m.volume)), ...(redis ? [redis.mount.volume] : [])]);
-    return Object.keys(topology.volumes)
-        .filter((key) => keys.has(key))
-        .map((key) => ({ key, name: volumeName(key), description: topology.volumes[key].description, machine }));
+    const monitoringKeys = new Set(monitoring.services.flatMap((s) => s.mounts.map((m) => m.volume)));
+    return [
+        ...Object.keys(topology.volumes)
+            .filter((key) => keys.has(key))
+            .map((key) => ({ key, name: volumeName(key), description: topology.volumes[key].description, machine })),
+        ...Object.entries(MONITORING_VOLUMES)
+            .filter(([key]) => monitoringKeys.has(key))
+            .map(([key, volume]) => ({ key, name: volumeName(key), description: volume.description, machine })),
+    ];
 }
 
 function directoryOf(groups: readonly GroupModel[]): DirectoryEntry[] {

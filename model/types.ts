@@ -2,6 +2,8 @@
 // computed once from the validated topology and stack config. Pure data, no Pulumi imports.
 // Units: bytes for memory, cores for CPUs, seconds for durations.
 
+import type { MonitoringModel } from "./monitoring/types";
+
 export type Platform = "swarm" | "kubernetes";
 
 export interface ResourceAmounts {
@@ -56,6 +58,8 @@ export interface AgentModel {
     readonly config: Readonly<Record<string, string>>;
     /** Receives MAINPC_HUB_ENDPOINT (PC2's observability hub). */
     readonly mainpcHubEndpoint: boolean;
+    /** Prometheus scrapes this path on the agent port. */
+    readonly metricsPath?: string;
 }
 
 export interface MountModel {
@@ -267,4 +271,6 @@ export interface CascadeModel {
     /** MainPC's observability hub, as the seed's mainpc_hub_endpoint. */
     readonly mainpcHubEndpoint: string;
     readonly dnsSuffix: string;
+    /** Prometheus, its exporters, alert rules and dashboards (model/monitoring/). */
+    readonly monitoring: MonitoringModel;
 }

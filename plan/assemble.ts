@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
+import { withPeers } from "../config/peers";
 import { loadStack, PROJECT_ROOT } from "../config/load";
 import type { CascadeModel } from "../model/types";
 import { viewOfCaptured } from "../policy/captured";
@@ -75,12 +76,13 @@ async function referencedPlan(project: string, stack: string, reference: string,
 export async function assemblePlan(request: PlanRequest): Promise<Plan> {
     const project = projectName();
     const stackFile = readStackFile(request.configFile ?? `Pulumi.${request.stack}.yaml`, { passphrase: request.passphrase });
-    const { model } = loadStack({
+    // withPeers: the model the program builds, with the other machines' stack files for monitoring.
+    const { model } = withPeers(loadStack({
         config: stackFile.config,
         secretKeys: new Set(stackFile.secretKeys),
         stackFile: stackFile.file,
         identity: { project, stack: request.stack },
-    });
+    }));
     let referenced: ReferencedStack | undefined;
     let stackOutputs: Record<string, Record<string, unknown>> | undefined;
     if (model.mainpcStack !== "") {

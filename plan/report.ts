@@ -1,4 +1,5 @@
 import type { Plan } from "./assemble";
+import { monitoringSection } from "./monitoring";
 import { budgetNotes, budgetTable, portTable } from "./tables";
 import { renderTree } from "./tree";
 import { bottomLine, verdictsText } from "./verdicts";
@@ -29,6 +30,8 @@ export function textReport(plan: Plan): string {
         "",
         `Ports of ${model.machine.name} (${model.directory.length} agents):`,
         portTable(model),
+        "",
+        ...monitoringSection(model),
         "",
         `Policies (${plan.verdicts.length}):`,
         verdictsText(plan.verdicts),

@@ -42,6 +42,8 @@ export interface Workload {
     readonly capAdds: readonly string[];
     /** Host paths mounted into it (bind mounts, hostPath volumes). */
     readonly hostPaths: readonly string[];
+    /** Those of hostPaths that are mounted read-only everywhere in the workload. */
+    readonly readOnlyHostPaths: readonly string[];
     readonly env: readonly EnvVar[];
     readonly healthcheck: boolean;
     /** Restarted when it fails (a restart policy other than none/no). */

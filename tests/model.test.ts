@@ -70,23 +70,27 @@ describe("the seed's tables, counted", () => {
 
 describe("budgets (S6)", () => {
     it("adds MainPC's groups up to the seed's 38 CPUs / 106 GB of limits and 19 / 53 of reservations, plus Redis", () => {
-        const { budget } = model("mainpc");
-        const groups = budget.lines.filter((l) => l.name !== "cascade-redis");
+        const { budget, groups: seedGroups, monitoring } = model("mainpc");
+        const groups = budget.lines.filter((l) => seedGroups.some((g) => g.name === l.name));
         const total = (pick: (l: (typeof groups)[number]) => number) => groups.reduce((sum, l) => sum + pick(l), 0);
         expect(total((l) => l.limited.cpus)).to.equal(38);
         expect(total((l) => l.limited.memoryBytes)).to.equal(106 * GIB);
         expect(total((l) => l.reserved.cpus)).to.equal(19);
         expect(total((l) => l.reserved.memoryBytes)).to.equal(53 * GIB);
-        expect(budget.limited).to.deep.equal({ cpus: 39, memoryBytes: 107 * GIB, gpus: 1 });
-        expect(budget.reserved).to.deep.equal({ cpus: 19.25, memoryBytes: 53 * GIB + 256 * 1024 ** 2, gpus: 1 });
+        // Plus Redis, and the monitoring services this stack runs (counted like any other group).
+        const watch = (pick: (r: (typeof monitoring.services)[number]["resources"]) => number) => monitoring.services.reduce((sum, s) => sum + pick(s.resources), 0);
+        expect(budget.lines.map((l) => l.name)).to.include.members(monitoring.services.map((s) => s.name));
+        expect(budget.limited).to.deep.equal({ cpus: 39 + watch((r) => r.limits.cpus), memoryBytes: 107 * GIB + watch((r) => r.limits.memoryBytes), gpus: 1 });
+        expect(budget.reserved).to.deep.equal({ cpus: 19.25 + watch((r) => r.reservations.cpus), memoryBytes: 53 * GIB + 256 * 1024 ** 2 + watch((r) => r.reservations.memoryBytes), gpus: 1 });
         expect(budget.capacity).to.include({ cpus: 32, memoryBytes: 80 * GIB, gpus: 1 });
     });
 
     it("adds PC2's groups up to 12 CPUs / 24 GB of limits and 6 / 12 of reservations, with no Redis", () => {
         const { budget } = model("pc2");
-        expect(budget.lines.map((l) => l.name)).to.deep.equal(["cascade-pc2-core", "cascade-pc2-apps"]);
-        expect(budget.limited).to.deep.equal({ cpus: 12, memoryBytes: 24 * GIB, gpus: 0 });
-        expect(budget.reserved).to.deep.equal({ cpus: 6, memoryBytes: 12 * GIB, gpus: 0 });
+        // Plus PC2's own node exporter: 0.25 CPU / 128M limit, 0.05 / 32M reserved.
+        expect(budget.lines.map((l) => l.name)).to.deep.equal(["cascade-pc2-core", "cascade-pc2-apps", "cascade-node-exporter-pc2"]);
+        expect(budget.limited).to.deep.equal({ cpus: 12.25, memoryBytes: 24 * GIB + 128 * 1024 ** 2, gpus: 0 });
+        expect(budget.reserved).to.deep.equal({ cpus: 6.05, memoryBytes: 12 * GIB + 32 * 1024 ** 2, gpus: 0 });
     });
 });
 

@@ -39,8 +39,8 @@ describe("plan:comment markdown", function () {
         expect(text.split("\n")[0]).to.equal(COMMENT_MARKER);
         expect(text).to.contain("; base: main (2222222)");
         expect(text).to.contain("| cascade-request-handler | 3 | 6 | 12G | 0 | 12 | 24G |");
-        expect(text).to.contain("| **total** |  | 19.25 | 53.25G | 1 | 39 | 107G |");
-        expect(text).to.contain("⚠️ warn `budget-limits-overcommit` (advisory): mainpc: limits x replicas add up to 39 CPUs");
+        expect(text).to.contain("| **total** |  | 19.6 | 53.81G | 1 | 40.5 | 109.25G |");
+        expect(text).to.contain("⚠️ warn `budget-limits-overcommit` (advisory): mainpc: limits x replicas add up to 40.5 CPUs");
         for (const policy of mainpc.policies) {
             expect(text).to.contain(`| \`${policy.policy}\` | ${policy.enforcementLevel} |`);
         }
@@ -93,7 +93,7 @@ describe("plan:comment markdown", function () {
             lines: [
                 "| cascade-request-handler | 3 (+1) | 6 (+2) | 12G | 0 | 12 | 24G (+8G) |",
                 "| cascade-auxiliary (new) | 1 | 1 (+1) | 2G (+2G) | 0 | 2 (+2) | 4G (+4G) |",
-                "| **total** |  | 19.25 (+2) | 53.25G | 1 | 39 | 107G (+8G) |",
+                "| **total** |  | 19.6 (+2) | 53.81G | 1 | 40.5 | 109.25G (+8G) |",
                 "| capacity |  | 32 (+8) | 80G | 1 | 32 (+8) | 80G |",
             ],
         },
@@ -141,7 +141,7 @@ describe("plan:comment markdown", function () {
         const text = comment(stacks);
         expect(failingStacks(stacks)).to.deep.equal(["mainpc", "pc2"]);
         expect(text).to.contain("**❌ mainpc, pc2: the plan failed or a mandatory policy failed; `pulumi up` would be blocked.**");
-        expect(text).to.contain("| mainpc | mainpc (swarm) | 44 | ❌ 1 | 2 |");
+        expect(text).to.contain("| mainpc | mainpc (swarm) | 55 | ❌ 1 | 2 |");
         expect(text).to.contain("- ❌ FAIL `no-privileged` (mandatory): x is privileged \\| and says so");
         expect(text).to.contain("| pc2 | - | - | ❌ plan failed |").and.to.contain("❌ The plan failed:");
     });
@@ -227,16 +227,16 @@ describe("npm run plan:comment (child process)", function () {
         expect(status, stderr).to.equal(0);
         expect(stdout.startsWith(`${COMMENT_MARKER}\n### Cascade offline plan`)).to.equal(true);
         expect(stdout).to.match(/; base: HEAD \([0-9a-f]{7}\)\./);
-        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 44 | ✅ 0 | 2 |").and.to.contain("#### mainpc").and.to.contain("Budget of mainpc");
+        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 55 | ✅ 0 | 2 |").and.to.contain("#### mainpc").and.to.contain("Budget of mainpc");
         expect(stdout).to.not.contain("#### pc2");
     });
 
     it("plans every stack by default, and exits 1 when one fails a mandatory policy, saying which", () => {
         const { status, stdout } = results.strict;
         expect(status).to.equal(1);
-        expect(stdout).to.contain("| pc2 | pc2 (swarm) | 16 | ✅ 0 | 0 | - |").and.to.contain("Budget of pc2");
-        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 44 | ❌ 2 | 0 | - |");
-        expect(stdout).to.contain("- ❌ FAIL `budget-limits-overcommit` (mandatory): mainpc: limits x replicas add up to 39 CPUs");
+        expect(stdout).to.contain("| pc2 | pc2 (swarm) | 18 | ✅ 0 | 0 | - |").and.to.contain("Budget of pc2");
+        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 55 | ❌ 2 | 0 | - |");
+        expect(stdout).to.contain("- ❌ FAIL `budget-limits-overcommit` (mandatory): mainpc: limits x replicas add up to 40.5 CPUs");
         expect(stdout).to.contain("**❌ mainpc: the plan failed or a mandatory policy failed; `pulumi up` would be blocked.**");
     });
 

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { subnetGateway } from "../components/swarm/read-back";
+import { MONITORING_GROUP } from "../model/monitoring/services";
 import { parseDuration, parseMemory } from "../model/units";
 import { asArray, propAt } from "../policy/resource";
 import { assemblePlan, type Plan } from "../plan/assemble";
@@ -143,8 +144,12 @@ for (const stack of ["mainpc", "pc2"] as const) {
         it("writes a stack file per service group in phase order, the networks file where they are created, the Compose file, deploy.sh and README.md", () => {
             const { model } = plan;
             const serviceGroups = model.groups.filter((g) => g.runAs === "service");
+            const configs = planned("docker:index/serviceConfig:ServiceConfig").map((c) => `configs/${String(c.props.name)}`);
+            expect(configs.length, "monitoring files").to.equal(model.monitoring.services.reduce((n, s) => n + s.files.length, 0));
             expect(files.map((f) => f.path)).to.deep.equal([
+                ...configs,
                 ...(model.ownsSharedResources ? ["networks.yml"] : []),
+                ...(model.monitoring.services.length > 0 ? [`0-${MONITORING_GROUP}.yml`] : []),
                 ...serviceGroups.map((g) => `${g.phase}-${g.name}.yml`),
                 ...(model.groups.some((g) => g.runAs === "standalone") ? ["compose.yml"] : []),
                 "deploy.sh",
@@ -154,10 +159,10 @@ for (const stack of ["mainpc", "pc2"] as const) {
 
         it("renders every Swarm service, Redis in its group's file, field by field from its planned inputs", () => {
             const services = planned("docker:index/service:Service");
-            expect(services.length).to.equal(plan.model.groups.filter((g) => g.runAs === "service").length + (plan.model.redis ? 1 : 0));
+            expect(services.length).to.equal(plan.model.groups.filter((g) => g.runAs === "service").length + (plan.model.redis ? 1 : 0) + plan.model.monitoring.services.length);
             for (const { captured, props } of services) {
                 const group = labels(props.labels)["cascade.group"];
-                const phase = plan.model.groups.find((g) => g.name === group)?.phase;
+                const phase = group === MONITORING_GROUP ? 0 : plan.model.groups.find((g) => g.name === group)?.phase;
                 const document = read(file(files, `${phase}-${group}.yml`));
                 expect(document.version).to.equal("3.8");
                 const key = String(props.name).replace(/^cascade-/, "");
@@ -173,7 +178,8 @@ for (const stack of ["mainpc", "pc2"] as const) {
                 const used = Object.values(document.services);
                 const networks = [...new Set(used.flatMap((s) => Object.keys((s.networks ?? {}) as object)))].sort();
                 expect(document.networks, stackFile.path).to.deep.equal(Object.fromEntries(networks.map((n) => [n, { external: true, name: n }])));
-                const volumes = [...new Set(used.flatMap((s) => asArray(s.volumes).map((v) => String(propAt(v, "source")))))].sort();
+                // Bind mounts (the node exporter's /proc and /sys) are host paths, not volumes to declare.
+                const volumes = [...new Set(used.flatMap((s) => asArray(s.volumes).filter((v) => propAt(v, "type") === "volume").map((v) => String(propAt(v, "source")))))].sort();
                 expect(document.volumes ?? {}, stackFile.path).to.deep.equal(Object.fromEntries(volumes.map((v) => [v, { external: true, name: v }])));
                 const secretNames = new Map(planned("docker:index/secret:Secret").map((s) => [s.captured.id, String(s.props.name)]));
                 for (const service of planned("docker:index/service:Service")) {

@@ -44,9 +44,10 @@ describe("networks (seed section 3, S7)", () => {
 });
 
 describe("volumes (data is sacred)", () => {
-    const seedVolumes = ["unified_memory", "redis_data", "model_cache", "model_configs", "memory_data", "learning_data", "training_checkpoints", "logs"];
+    // The seed's volumes, and Prometheus's time series (monitoring runs on MainPC's stack).
+    const seedVolumes = ["unified_memory", "redis_data", "model_cache", "model_configs", "memory_data", "learning_data", "training_checkpoints", "logs", "prometheus_data"];
 
-    it("creates every seed volume on MainPC, protected and retained on delete", () => {
+    it("creates every seed volume and Prometheus's on MainPC, protected and retained on delete", () => {
         expect(names(runs.mainpc, TYPES.volume).sort()).to.deep.equal(seedVolumes.map((v) => `cascade_${v}-volume`).sort());
         for (const volume of seedVolumes) {
             const r = resource(runs.mainpc, TYPES.volume, `cascade_${volume}-volume`);

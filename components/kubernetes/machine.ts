@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSecrets } from "../../config/pulumi";
+import type { MonitoringSettings } from "../../config/schema/monitoring";
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { CascadeModel, GroupModel, RedisModel } from "../../model/types";
 import { groupClaimVolumes } from "./claims";
 import { coreDnsRewrites } from "./dns";
 import { KubernetesGroup } from "./group";
+import { KubernetesMonitoring } from "./monitoring";
 import { namespaceName } from "../../model/kubernetes-names";
 import { groupNamespace, type GroupNamespace } from "./namespace";
 import { privilegeNeedsOf } from "./pod";
@@ -19,6 +21,8 @@ export interface KubernetesMachineArgs {
     readonly secrets: StackSecrets;
     /** The stack config's `kubernetes` settings. */
     readonly settings: KubernetesSettings;
+    /** The cluster's Prometheus operator, when the stack config says it runs one. */
+    readonly operator?: MonitoringSettings["prometheusOperator"];
 }
 
 /**
@@ -38,9 +42,11 @@ export class KubernetesMachine extends pulumi.ComponentResource {
         const provider = new k8s.Provider(`${name}-provider`, providerArgs(settings.context), { parent: this });
 
         const groups = new Map<string, KubernetesGroup>();
+        const namespaces: { group: GroupModel; namespace: pulumi.Output<string>; namespaceName: string }[] = [];
         for (const group of model.groups) {
             const redis = model.redis?.group === group.name ? model.redis : undefined;
             const namespace = this.namespace(group, redis, args, provider);
+            namespaces.push({ group, namespace: namespace.name, namespaceName: namespaceName(settings.namespacePrefix, group) });
             const previousPhase = group.dependsOnGroups.map((g) => groups.get(g)).filter((g): g is KubernetesGroup => g !== undefined);
             groups.set(group.name, new KubernetesGroup(group.name, {
                 group,
@@ -53,6 +59,10 @@ export class KubernetesMachine extends pulumi.ComponentResource {
             }, { parent: this, provider, dependsOn: [...namespace.resources, ...previousPhase] }));
         }
         this.groups = groups;
+        const watched = model.monitoring.operator ? model.monitoring.machines.find((m) => m.name === model.machine.name) : undefined;
+        if (watched && args.operator) {
+            new KubernetesMonitoring(`${name}-monitoring`, { machine: watched, groups: namespaces, operator: args.operator }, { parent: this, provider });
+        }
         this.coreDnsRewrites = coreDnsRewrites(model, settings);
         this.registerOutputs({ coreDnsRewrites: this.coreDnsRewrites });
     }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { StackSecrets } from "../../config/pulumi";
 import type { CascadeModel } from "../../model/types";
 import { SwarmGroup, type SwarmNetworkIds } from "./group";
+import { SwarmMonitoringService } from "./monitoring";
 import { SwarmNetwork } from "./network";
 import { SwarmSecrets } from "./secrets";
 import { SwarmVolume } from "./volume";
@@ -78,6 +79,12 @@ export class SwarmMachine extends pulumi.ComponentResource {
             }));
         }
         this.groups = groups;
+        // Monitoring starts with the first phase: it watches the deployment, it does not wait for it.
+        for (const service of model.monitoring.services) {
+            const mounted = service.mounts.map((m) => volumes.get(m.volume)).filter((v): v is SwarmVolume => v !== undefined);
+            new SwarmMonitoringService(service.name, { service, networks: networkIds, gpuResourceKind: model.gpuResourceKind, logging: model.logging },
+                { parent: this, provider: manager, dependsOn: mounted });
+        }
         this.registerOutputs({ networks: this.networks });
     }
 

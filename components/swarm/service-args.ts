@@ -100,6 +100,19 @@ export function secretArgs(references: readonly SecretReference[]): docker.types
     }));
 }
 
+/** A Docker config as services reference it. */
+export interface ConfigReference {
+    readonly id: pulumi.Input<string>;
+    readonly name: pulumi.Input<string>;
+    /** Absolute path in the container. */
+    readonly target: string;
+}
+
+/** Config files readable by every user: the monitoring images run as their own non-root users. */
+export function configArgs(references: readonly ConfigReference[]): docker.types.input.ServiceTaskSpecContainerSpecConfig[] {
+    return references.map((r) => ({ configId: r.id, configName: r.name, fileName: r.target, fileUid: "0", fileGid: "0", fileMode: 0o444 }));
+}
+
 export function logDriverArgs(logging: { maxSize: string; maxFile: number }): docker.types.input.ServiceTaskSpecLogDriver {
     return { name: "json-file", options: { "max-size": logging.maxSize, "max-file": String(logging.maxFile) } };
 }
@@ -121,6 +134,12 @@ export interface ServiceSpec {
     readonly image: string;
     readonly env?: Readonly<Record<string, string>>;
     readonly commands?: readonly string[];
+    /** Arguments to the image's entrypoint. */
+    readonly args?: readonly string[];
+    /** Docker configs mounted as read-only files (the monitoring services' configuration). */
+    readonly configs?: readonly ConfigReference[];
+    /** Host directories mounted read-only (the node exporter's /proc and /sys). */
+    readonly hostMounts?: readonly { readonly source: string; readonly target: string }[];
     readonly health: HealthModel;
     readonly mounts: readonly MountModel[];
     readonly secrets: readonly SecretReference[];
@@ -151,11 +170,13 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
             containerSpec: {
                 image: spec.image,
                 ...(spec.commands ? { commands: [...spec.commands] } : {}),
+                ...(spec.args && spec.args.length > 0 ? { args: [...spec.args] } : {}),
                 ...(spec.env ? { env: { ...spec.env } } : {}),
                 labels,
                 healthcheck: healthcheckArgs(spec.health),
-                mounts: mountArgs(spec.mounts),
+                mounts: [...mountArgs(spec.mounts), ...(spec.hostMounts ?? []).map((m) => ({ type: "bind", source: m.source, target: m.target, readOnly: true }))],
                 secrets: secretArgs(spec.secrets),
+                ...(spec.configs && spec.configs.length > 0 ? { configs: configArgs(spec.configs) } : {}),
                 // Least privilege: nothing but what the service declares.
                 capDrops: ["ALL"],
                 capAdds: [...spec.capabilities],

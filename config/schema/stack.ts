@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { monitoringSchema } from "./monitoring";
 import { cidr, constraint, cpus, DNS_SUBDOMAIN, imageReference, imageReferenceProblem, isLabelKey, memory, notA, pinLabels, text, wholeNumber } from "./values";
 
 // The schema of a machine stack's config (Pulumi.<stack>.yaml, keys under the `cascade:` namespace).
@@ -175,6 +176,8 @@ export const stackConfigSchema = z.strictObject({
         })
         .default({ stack: "organization/cascade/mainpc" }),
     kubernetes: kubernetesSettings.default(kubernetesSettings.parse({})),
+    /** Prometheus, exporters, alerts and dashboards generated from the topology (config/schema/monitoring.ts). */
+    monitoring: monitoringSchema.default(monitoringSchema.parse({})),
     /** Pulumi secret: the Redis password (at least 16 characters). */
     redisPassword: z.string().min(16, { error: "the Redis password is shorter than 16 characters. Fix: pulumi config set --secret cascade:redisPassword \"$(openssl rand -hex 24)\"" }),
     /** Pulumi secret: CurveZMQ certificate files by file name (needed when secureZmq is on). */

@@ -42,6 +42,8 @@ export const agentSchema = z.strictObject({
     config: z.record(z.string(), z.string(notA("text", "quote the value"))).default({}),
     /** This agent is told where MainPC's observability hub is (MAINPC_HUB_ENDPOINT). */
     mainpcHubEndpoint: boolean.default(false),
+    /** Prometheus scrapes this path on the agent's port (the ObservabilityHubs' metrics). */
+    metricsPath: text(/^\/\S*$/, "a URL path", "write it like /metrics").optional(),
 });
 
 const resourceAmounts = z.strictObject({ cpus, memory });

@@ -17,6 +17,7 @@ export const TYPE = {
     network: "docker:index/network:Network",
     volume: "docker:index/volume:Volume",
     secret: "docker:index/secret:Secret",
+    config: "docker:index/serviceConfig:ServiceConfig",
     provider: "pulumi:providers:docker",
 } as const;
 

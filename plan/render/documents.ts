@@ -30,6 +30,9 @@ export interface ComposeFile {
 
 const STACK_FILE_VERSION = "3.8";
 
+/** The directory of DIR that holds the Docker configs' files (the monitoring services' configuration). */
+export const CONFIGS_DIR = "configs";
+
 function externals(names: Iterable<string>): Record<string, unknown> {
     return Object.fromEntries([...names].sort().map((name) => [name, { external: true, name }]));
 }
@@ -58,6 +61,8 @@ export function stackFiles(context: RenderContext, header: (what: string) => str
                 networks: externals(new Set(services.flatMap((s) => [...s.networks]))),
                 volumes: externals(new Set(services.flatMap((s) => [...s.volumes]))),
                 secrets: Object.fromEntries([...secrets.keys()].sort().map((key) => [key, { external: true, name: "" }])),
+                // `docker stack deploy` creates each config from its file, under the name Pulumi gives it.
+                configs: Object.fromEntries([...new Set(services.flatMap((s) => [...s.configs]))].sort().map((name) => [name, { name, file: `./${CONFIGS_DIR}/${name}` }])),
             };
             const interpolated = [...secrets.entries()].map(([key, secret]) => ({ path: ["secrets", key, "name"], value: secretNameReference(secret.file, secret.plannedName) }));
             const file = `${phase}-${group}.yml`;

@@ -26,7 +26,7 @@ export function staleFiles(dir: string, files: readonly RenderedFile[]): string[
         return [];
     }
     // `secrets` is where deploy.sh looks for the secret files by default: the operator's, not stale.
-    const expected = new Set([...files.map((f) => f.path), "secrets"]);
+    const expected = new Set([...files.map((f) => f.path.split("/")[0]), "secrets"]);
     return fs.readdirSync(dir).filter((name) => !expected.has(name)).sort();
 }
 
@@ -35,6 +35,7 @@ export function writeRendered(dir: string, files: readonly RenderedFile[]): void
     fs.mkdirSync(dir, { recursive: true });
     for (const file of files) {
         const target = path.join(dir, file.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, file.content);
         // chmod as well: writeFileSync's mode applies only when it creates the file.
         fs.chmodSync(target, file.executable ? 0o755 : 0o644);

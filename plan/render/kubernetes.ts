@@ -13,7 +13,8 @@ import { secretFileOf, type SecretFile } from "./secrets";
 // in any file: apply.sh creates each namespace's Secret from the operator's secret files.
 
 /** Kinds in the order kubectl applies them within a group's file. */
-const KIND_ORDER = ["Namespace", "ResourceQuota", "NetworkPolicy", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"];
+// The Prometheus operator's kinds last: they watch the workloads, and the operator must already run in the cluster.
+const KIND_ORDER = ["Namespace", "ResourceQuota", "NetworkPolicy", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Probe", "ServiceMonitor", "PrometheusRule"];
 
 export interface KubernetesObjectOf {
     readonly kind: string;

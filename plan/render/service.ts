@@ -14,6 +14,8 @@ export interface RenderedService extends RenderedWorkload {
     readonly secrets: ReadonlyMap<string, { readonly file: SecretFile; readonly plannedName: string }>;
     /** How long deploy.sh waits for it (the service's convergeConfig timeout). */
     readonly waitTimeout?: string;
+    /** Docker configs it mounts, by their planned names. */
+    readonly configs: ReadonlySet<string>;
 }
 
 function durationOf(fields: Fields, key: string): string | undefined {
@@ -108,6 +110,18 @@ export function renderService(planned: Planned, context: RenderContext): Rendere
         return rendered;
     });
 
+    const configs = new Set<string>();
+    const serviceConfigs = asArray(container.take("configs")).map((config) => {
+        const fields = new Fields(isRecord(config) ? config : {}, "config");
+        // The stack file names the config; Docker gives it its id.
+        fields.skip("configId");
+        const name = asString(fields.take("configName")) ?? "";
+        configs.add(name);
+        const rendered = compact({ source: name, target: asString(fields.take("fileName")), uid: asString(fields.take("fileUid")), gid: asString(fields.take("fileGid")), mode: asNumber(fields.take("fileMode")) });
+        fields.assertAllRead(`a config of ${captured.name}`);
+        return rendered;
+    });
+
     const networkEntries: Record<string, unknown> = {};
     for (const network of asArray(task.take("networksAdvanceds"))) {
         const fields = new Fields(isRecord(network) ? network : {}, "networksAdvanceds[]");
@@ -150,6 +164,7 @@ export function renderService(planned: Planned, context: RenderContext): Rendere
         stop_grace_period: asString(container.take("stopGracePeriod")),
         volumes: mounts,
         secrets: serviceSecrets,
+        configs: serviceConfigs,
         networks: networkEntries,
         ports: asArray(endpoint.take("ports")).map((port) => {
             const fields = new Fields(isRecord(port) ? port : {}, "endpointSpec.ports[]");
@@ -187,5 +202,5 @@ export function renderService(planned: Planned, context: RenderContext): Rendere
         }),
     });
     top.assertAllRead(captured.name);
-    return { key: serviceKey(dockerName), dockerName, host: context.hostOf(captured), definition, networks, volumes, secrets, waitTimeout };
+    return { key: serviceKey(dockerName), dockerName, host: context.hostOf(captured), definition, networks, volumes, secrets, waitTimeout, configs };
 }

@@ -1,6 +1,6 @@
 import type { Plan } from "../assemble";
-import { renderContext, type DockerHost } from "./context";
-import { composeFile, stackFiles } from "./documents";
+import { renderContext, TYPE, type DockerHost } from "./context";
+import { CONFIGS_DIR, composeFile, stackFiles } from "./documents";
 import type { RenderedFile } from "./index";
 import { networkSpecs, networksFile, volumeSpecs } from "./infrastructure";
 import { readme } from "./readme";
@@ -37,7 +37,13 @@ export function renderSwarm(plan: Plan): RenderedFile[] {
         secretFiles.set(file.relative, file);
     }
     const requires = plan.referenced ? plan.referenced.file.replace(/^Pulumi\.(.+)\.yaml$/, "$1") : undefined;
+    // The Docker configs' contents, as Pulumi would create them, for the stack files' `configs:` entries.
+    const configs = context.planned.filter((p) => p.captured.type === TYPE.config).map((p) => ({
+        path: `${CONFIGS_DIR}/${String(p.props.name)}`,
+        content: Buffer.from(String(p.props.data), "base64").toString("utf8"),
+    }));
     const files: RenderedFile[] = [
+        ...configs,
         ...(networks.length > 0 ? [{ path: "networks.yml", content: networksFile(networks, header) }] : []),
         ...stacks.map((s) => ({ path: s.file, content: s.text })),
         ...(compose ? [{ path: compose.file, content: compose.text }] : []),

@@ -66,6 +66,9 @@ function read(resource: PolicyResourceView, facts: PolicyFacts): Workload {
             ...asArray(props.mounts).filter((m) => asString(propAt(m, "type")) === "bind").map((m) => asString(propAt(m, "source")) ?? ""),
             ...asArray(props.volumes).map((v) => asString(propAt(v, "hostPath"))).filter((p): p is string => p !== undefined),
         ],
+        readOnlyHostPaths: asArray(props.mounts)
+            .filter((m) => asString(propAt(m, "type")) === "bind" && propAt(m, "readOnly") === true)
+            .map((m) => asString(propAt(m, "source")) ?? ""),
         env: envOf(props.envs),
         healthcheck: healthTests.length > 0 && healthTests[0] !== "NONE",
         restartPolicy: restart !== undefined && restart !== "no",

@@ -74,6 +74,9 @@ function read(resource: PolicyResourceView, facts: PolicyFacts): Workload {
         hostPaths: asArray(propAt(container, "mounts"))
             .filter((m) => asString(propAt(m, "type")) === "bind")
             .map((m) => asString(propAt(m, "source")) ?? ""),
+        readOnlyHostPaths: asArray(propAt(container, "mounts"))
+            .filter((m) => asString(propAt(m, "type")) === "bind" && propAt(m, "readOnly") === true)
+            .map((m) => asString(propAt(m, "source")) ?? ""),
         env: isRecord(env) ? Object.entries(env).map(([name, value]) => ({ name, value: String(value), where: "env" })) : [],
         healthcheck: healthTests.length > 0 && healthTests[0] !== "NONE",
         restartPolicy: condition !== undefined && condition !== "none",

@@ -88,6 +88,12 @@ function reader(type: string, kind: string): WorkloadReader {
                     const path = asString(propAt(v, "hostPath", "path"));
                     return path === undefined ? [] : [path];
                 }),
+                readOnlyHostPaths: asArray(propAt(pod, "volumes")).flatMap((v) => {
+                    const path = asString(propAt(v, "hostPath", "path"));
+                    const name = asString(propAt(v, "name"));
+                    const uses = all.flatMap((c) => asArray(propAt(c, "volumeMounts"))).filter((m) => asString(propAt(m, "name")) === name);
+                    return path !== undefined && uses.length > 0 && uses.every((m) => propAt(m, "readOnly") === true) ? [path] : [];
+                }),
                 env: envOf(all),
                 healthcheck: containers.length > 0 && containers.every((c) => propAt(c, "livenessProbe") !== undefined || propAt(c, "readinessProbe") !== undefined),
                 restartPolicy: restartPolicy !== "Never",

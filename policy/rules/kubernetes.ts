@@ -12,16 +12,22 @@ const POD_WORKLOADS = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps
 
 export const hostPathMounts = defineRule({
     name: "host-path-mounts",
-    description: "No workload mounts a host path (Kubernetes hostPath volumes, Docker bind mounts) outside an allow-list of device directories an operator may opt into (/dev/snd for privileged audio).",
+    description: "No workload mounts a host path (Kubernetes hostPath volumes, Docker bind mounts) outside an allow-list of device directories an operator may opt into (/dev/snd for privileged audio), except read-only mounts of the kernel's /proc and /sys (the node exporter).",
     enforcementLevel: "mandatory",
     scope: "resource",
     config: z.strictObject({
         /** Host paths a workload may mount. */
         allowed: z.array(z.string()).default(["/dev/snd"]),
+        /** Host paths a workload may mount read-only: the kernel's views the node exporter reads. */
+        readOnly: z.array(z.string()).default(["/proc", "/sys"]),
     }),
     check({ resources, facts, config }) {
-        const allowed = new Set(config.allowed.map((p) => p.replace(/\/+$/, "")));
-        return workloadsOf(resources, facts).flatMap((w) => w.hostPaths.filter((p) => !allowed.has(p.replace(/\/+$/, ""))).map((hostPath) => ({
+        const trim = (p: string) => p.replace(/\/+$/, "");
+        const allowed = new Set(config.allowed.map(trim));
+        const readOnly = new Set(config.readOnly.map(trim));
+        const permitted = (w: { readonly readOnlyHostPaths: readonly string[] }, p: string) =>
+            allowed.has(trim(p)) || (readOnly.has(trim(p)) && w.readOnlyHostPaths.includes(p));
+        return workloadsOf(resources, facts).flatMap((w) => w.hostPaths.filter((p) => !permitted(w, p)).map((hostPath) => ({
             resource: w.resource.name,
             urn: w.resource.urn,
             message: `${describe(w)}${w.machine ? ` on ${w.machine}` : ""} mounts the host path ${hostPath}: whoever controls the container can read or change the host there. Use a claim or a device plugin instead, or add the path to this policy's allow-list in the pack config.`,

@@ -8,6 +8,11 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
+// The Prometheus operator's kinds: the 4.x line, which loads through CommonJS like kubernetes-models 4.5.1
+// (the 5.x and 6.x lines are ESM-only).
+import { Probe } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 
 // The Kubernetes kinds the program creates, with the kubernetes-models class that carries each one's
 // official OpenAPI schema. A kind the program starts to create must be added here, or the schema
@@ -29,7 +34,13 @@ export const KINDS: Readonly<Record<string, ModelClass>> = {
     "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
     "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "monitoring.coreos.com/v1/Probe": Probe,
+    "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+    "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
 };
+
+/** The kinds of the Prometheus operator's API group, from their own package. */
+const OPERATOR_GROUP = "monitoring.coreos.com/";
 
 /** `apiVersion/kind`, the key of KINDS. */
 export function kindKey(object: { apiVersion: string; kind: string }): string {
@@ -39,5 +50,6 @@ export function kindKey(object: { apiVersion: string; kind: string }): string {
 /** The module that declares a kind's typings: kubernetes-models/<apiVersion>/<Kind>, interface I<Kind>. */
 export function typingsOf(key: string): { module: string; interfaceName: string } {
     const kind = key.slice(key.lastIndexOf("/") + 1);
-    return { module: `kubernetes-models/${key}`, interfaceName: `I${kind}` };
+    const module = key.startsWith(OPERATOR_GROUP) ? `@kubernetes-models/prometheus-operator/${key}` : `kubernetes-models/${key}`;
+    return { module, interfaceName: `I${kind}` };
 }

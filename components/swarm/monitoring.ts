@@ -1,0 +1,72 @@
+import * as crypto from "crypto";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringService } from "../../model/monitoring/types";
+import { dockerLabels, LABEL } from "../labels";
+import type { SwarmNetworkIds } from "./group";
+import { serviceArgs, type ConfigReference } from "./service-args";
+
+/** Arguments of one monitoring service on Docker Swarm. */
+export interface SwarmMonitoringServiceArgs {
+    /** The service as the model derives it: image, arguments, files, resources, health, placement. */
+    readonly service: MonitoringService;
+    readonly networks: SwarmNetworkIds;
+    readonly gpuResourceKind: string;
+    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+}
+
+/**
+ * A monitoring service (Prometheus, an exporter, Alertmanager, Grafana) on Swarm: its files as Docker
+ * configs and one pinned service on the internal overlay, with the same healthcheck, restart, update
+ * and least-privilege settings as a Cascade group. A Docker config is immutable, so its name carries a
+ * hash of its content: a regenerated file (an agent added) makes a new config and updates the service.
+ */
+export class SwarmMonitoringService extends pulumi.ComponentResource {
+    public readonly service: docker.Service;
+
+    constructor(name: string, args: SwarmMonitoringServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cascade:swarm:MonitoringService", name, {}, opts);
+        const { service } = args;
+        // Phase 0: monitoring comes up before the groups it watches, and waits for none of them.
+        const labels = { [LABEL.machine]: service.machine, [LABEL.group]: service.group, [LABEL.phase]: "0", [LABEL.managedBy]: "pulumi" };
+        const configs: ConfigReference[] = service.files.map((file) => {
+            const hash = crypto.createHash("sha256").update(file.content).digest("hex").slice(0, 12);
+            const config = new docker.ServiceConfig(`${name}-${file.key}`, {
+                name: `cascade-${file.key}-${hash}`,
+                data: Buffer.from(file.content, "utf8").toString("base64"),
+                labels: dockerLabels(labels),
+            }, { parent: this });
+            return { id: config.id, name: config.name, target: file.target };
+        });
+        this.service = new docker.Service(
+            `${name}-service`,
+            serviceArgs({
+                name: service.name,
+                labels,
+                replicas: 1,
+                image: service.image,
+                args: service.args,
+                configs,
+                hostMounts: service.hostMounts,
+                health: service.health,
+                mounts: service.mounts,
+                secrets: [],
+                capabilities: [],
+                resources: service.resources,
+                gpuKind: args.gpuResourceKind,
+                restartPolicy: service.restartPolicy,
+                updatePolicy: service.updatePolicy,
+                placement: service.placement,
+                internalNetworkId: args.networks.internalId,
+                aliases: [service.dnsName],
+                externalNetworkId: service.external ? args.networks.externalId : undefined,
+                publishedPorts: service.publishedPorts,
+                // Published UIs are reached on the machine itself, whatever the group's endpoint mode.
+                endpointMode: "vip",
+                logging: args.logging,
+            }),
+            { parent: this, deleteBeforeReplace: true },
+        );
+        this.registerOutputs({ serviceId: this.service.id });
+    }
+}
