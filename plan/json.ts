@@ -1,3 +1,4 @@
+import { ruleGroups } from "../model/monitoring/rules";
 import { mandatoryViolations } from "../policy/evaluate";
 import type { Plan } from "./assemble";
 import { maskSecrets } from "./mask";
@@ -57,6 +58,13 @@ export function planJson(plan: Plan) {
             agents: g.agents.map((a) => a.name),
         })),
         ports: model.directory,
+        monitoring: {
+            services: model.monitoring.services.map((s) => s.name),
+            operator: model.monitoring.operator,
+            machines: model.monitoring.machines,
+            rules: ruleGroups(model.monitoring.machines),
+            ui: model.monitoring.ui,
+        },
         result: { ok: mandatory === 0, mandatoryViolations: mandatory },
     };
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { promtoolPath, PROMTOOL_MISSING, checkConfig, checkRules, testRules } from "./support/monitoring/promtool";
+import { BLACKBOX, BLACKBOX_MISSING, checkBlackboxConfig, checkConfig, checkRules, commandPath, promtoolPath, PROMTOOL_MISSING, testRules } from "./support/monitoring/promtool";
 import { ruleTests } from "./support/monitoring/rule-tests";
 import { stackModel } from "./support/monitoring/models";
 import type { CascadeModel } from "../model/types";
@@ -100,5 +100,28 @@ describe("monitoring under the real promtool", function () {
     it("a broken rule fails promtool check rules (the check can fail)", () => {
         const result = checkRules("groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: probe_success ==\n");
         expect(result.ok).to.equal(false);
+    });
+});
+
+describe("the generated blackbox exporter modules under the real exporter", function () {
+    before(function () {
+        if (commandPath(BLACKBOX) === undefined) {
+            if (process.env.CI === "true") {
+                throw new Error(`${BLACKBOX_MISSING}: CI must run these tests`);
+            }
+            console.log(`      SKIPPED: ${BLACKBOX_MISSING}`);
+            this.skip();
+        }
+    });
+
+    it("loads the modules file the program generates", () => {
+        const file = stackModel("mainpc").monitoring.services.find((s) => s.role === "blackbox")?.files[0];
+        expect(file?.target).to.equal("/etc/blackbox_exporter/config.yml");
+        const result = checkBlackboxConfig(file?.content ?? "");
+        expect(result.ok, result.output).to.equal(true);
+    });
+
+    it("refuses a module whose timeout is not a duration (the check can fail)", () => {
+        expect(checkBlackboxConfig("modules:\n  http_2xx:\n    prober: http\n    timeout: forever\n").ok).to.equal(false);
     });
 });

@@ -50,6 +50,9 @@ function stackSettings(stack: AcceptanceStack): StackSettings {
         // Both stacks are rendered offline: PC2 finds MainPC's networks by name, not through state.
         mainpc: { stack: "" },
         groups: Object.fromEntries(Object.entries(stack.replicas ?? {}).map(([group, replicas]) => [group, { replicas }])),
+        // The monitoring images are not on this registry-less machine: the suite leaves monitoring out
+        // until it deploys the stand-ins of `engine/images/build.sh prometheus blackbox node-exporter`.
+        monitoring: { enabled: false },
     };
 }
 

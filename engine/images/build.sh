@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # build.sh: builds the local images the engine acceptance suite deploys, without any image registry.
 #
-#   engine/images/build.sh [standin] [redis]      (no argument: both)
+#   engine/images/build.sh [standin] [redis] [prometheus] [blackbox] [node-exporter]
+#                                                 (no argument: standin and redis)
 #
 #   cascade-standin:local  plays any Cascade group (standin/cascade-standin says how): busybox from
 #                          Debian's busybox-static, the supervisor, its manifest reader and a curl shim.
 #   cascade-redis:local    a real Redis: redis-server and redis-cli from Debian's redis-tools with the
 #                          shared libraries they load, plus busybox for the sh, cat and grep that the
 #                          program's Redis command and healthcheck use.
+#   cascade-prometheus:local, cascade-blackbox-exporter:local, cascade-node-exporter:local
+#                          the monitoring services from Debian's prometheus, prometheus-blackbox-exporter
+#                          and prometheus-node-exporter, with the official images' entrypoints, plus
+#                          busybox for the wget of their healthchecks. They run as root (the import
+#                          fixes every owner to 0), unlike the official images.
 #
 # Each image is a root filesystem packed into a reproducible tar (sorted names, fixed owners and
 # times) and loaded with `docker import`: no Dockerfile, no base image, nothing pulled. The tar's
@@ -79,17 +85,34 @@ standin_rootfs() {
     install -D -m 0644 "$HERE/standin/manifest.awk" "$root/usr/lib/cascade/manifest.awk"
 }
 
-redis_rootfs() {
+# copy_libraries ROOT BINARY...: every library the binaries load, at the same path (the dynamic loader
+# included). A static binary (ldd says so and exits 1) needs none.
+copy_libraries() {
     local root=$1 library
+    shift
+    for library in $({ ldd "$@" || true; } | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
+        install -D -m 0755 "$(readlink -f "$library")" "$root$library"
+    done
+}
+
+redis_rootfs() {
+    local root=$1
     busybox_rootfs "$root"
     # Debian ships one Redis binary that acts by the name it is started under; as redis-server it serves.
     install -m 0755 /usr/bin/redis-check-rdb "$root/usr/bin/redis-server"
     install -m 0755 /usr/bin/redis-cli "$root/usr/bin/redis-cli"
-    # Every library the two binaries load, at the same path (the dynamic loader included).
-    for library in $(ldd /usr/bin/redis-check-rdb /usr/bin/redis-cli | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
-        install -D -m 0755 "$(readlink -f "$library")" "$root$library"
-    done
+    copy_libraries "$root" /usr/bin/redis-check-rdb /usr/bin/redis-cli
     mkdir -p "$root/data"
+}
+
+# monitoring_rootfs ROOT DEBIAN_BINARY IMAGE_BINARY: one exporter or Prometheus at the path the
+# official image has it, so the program's arguments (it sets only the command) work unchanged.
+monitoring_rootfs() {
+    local root=$1 binary=$2 target=$3
+    busybox_rootfs "$root"
+    install -D -m 0755 "$binary" "$root$target"
+    copy_libraries "$root" "$binary"
+    mkdir -p "$root/prometheus" "$root/etc/prometheus" "$root/etc/blackbox_exporter"
 }
 
 # import_image IMAGE ROOTFS CHANGE...: imports the rootfs unless the image already holds the same bytes.
@@ -136,12 +159,31 @@ build_redis() {
         || { echo "build.sh: $REDIS_IMAGE does not run redis-server" >&2; exit 1; }
 }
 
+# build_monitoring NAME PACKAGE DEBIAN_BINARY IMAGE_BINARY PORT: a monitoring stand-in, proven to start.
+build_monitoring() {
+    local name=$1 package=$2 binary=$3 target=$4 port=$5 image
+    image=$(monitoring_image "$name")
+    require_packages busybox-static "$package"
+    monitoring_rootfs "$WORK/$name" "$binary" "$target"
+    import_image "$image" "$WORK/$name" \
+        "LABEL org.opencontainers.image.description=\"$name from Debian $package (engine acceptance suite)\"" \
+        "ENTRYPOINT [\"$target\"]" "EXPOSE $port"
+    docker run --rm --network none "$image" --version >/dev/null 2>&1 \
+        || { echo "build.sh: $image does not run $target" >&2; exit 1; }
+}
+
+monitoring_image() { echo "cascade-$1:local"; }
+
+build_prometheus() { build_monitoring prometheus prometheus /usr/bin/prometheus /bin/prometheus 9090; }
+build_blackbox() { build_monitoring blackbox-exporter prometheus-blackbox-exporter /usr/bin/prometheus-blackbox-exporter /bin/blackbox_exporter 9115; }
+build_node-exporter() { build_monitoring node-exporter prometheus-node-exporter /usr/bin/prometheus-node-exporter /bin/node_exporter 9100; }
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(standin redis)
 for target in "${targets[@]}"; do
     case "$target" in
-        standin | redis) ;;
-        *) echo "usage: $0 [standin] [redis]" >&2; exit 1 ;;
+        standin | redis | prometheus | blackbox | node-exporter) ;;
+        *) echo "usage: $0 [standin] [redis] [prometheus] [blackbox] [node-exporter]" >&2; exit 1 ;;
     esac
 done
 

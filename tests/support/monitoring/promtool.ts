@@ -7,9 +7,24 @@ import { parse, stringify } from "yaml";
 // Runs the real promtool (Debian's `prometheus` package) on what the program generates. Absent
 // promtool is a reason to skip, said out loud; CI installs it, so there these tests always run.
 
-export function promtoolPath(): string | undefined {
-    const found = spawnSync("sh", ["-c", "command -v promtool"], { encoding: "utf8" });
+/** Where a command is on PATH, or undefined. */
+export function commandPath(command: string): string | undefined {
+    const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
     return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+export const promtoolPath = () => commandPath("promtool");
+
+/** Debian's name for the blackbox exporter's binary. */
+export const BLACKBOX = "prometheus-blackbox-exporter";
+export const BLACKBOX_MISSING = `${BLACKBOX} is not installed (apt-get install -y ${BLACKBOX}; .ci/run installs it)`;
+
+/** The blackbox exporter's own check of a modules file (--config.check loads it and exits). */
+export function checkBlackboxConfig(config: string): PromtoolResult {
+    return withFiles({ "blackbox.yml": config }, (dir) => {
+        const result = spawnSync(BLACKBOX, ["--config.check", "--config.file=blackbox.yml"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+        return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+    });
 }
 
 export const PROMTOOL_MISSING = "promtool is not installed (apt-get install -y prometheus; .ci/run installs it)";
