@@ -25,6 +25,11 @@ const bad: readonly { readonly title: string; readonly monitoring: Record<string
         expected: ["cascade:monitoring.prometheus.retention: \"15 days\" is not a Prometheus retention", "Fix: write a number and a unit, e.g. 15d"],
     },
     {
+        title: "a scrape interval below a second",
+        monitoring: { prometheus: { scrapeInterval: "500ms" } },
+        expected: ["cascade:monitoring.prometheus.scrapeInterval: the scrape interval must be whole seconds, at least 1s", "Fix: write it like 15s"],
+    },
+    {
         title: "Alertmanager on without a receiver",
         monitoring: { alertmanager: { enabled: true } },
         expected: ["cascade:monitoring.alertmanager.webhookUrl: Alertmanager is enabled without a receiver", "or enabled: false"],

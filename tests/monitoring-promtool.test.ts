@@ -21,6 +21,9 @@ const unknownTopology = () => stackModel("mainpc", {
 const variants: [string, () => CascadeModel, boolean][] = [
     ["mainpc on Swarm", () => stackModel("mainpc"), true],
     ["mainpc on Swarm, with an agent added and a group disabled", unknownTopology, false],
+    ["mainpc with Alertmanager and Grafana, scraping every 5s", () => stackModel("mainpc", {
+        "cascade:monitoring": { prometheus: { scrapeInterval: "5s" }, alertmanager: { enabled: true, webhookUrl: "http://alerts.example:5001/" }, grafana: { enabled: true } },
+    }), false],
 ];
 
 describe("monitoring under the real promtool", function () {

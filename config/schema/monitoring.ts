@@ -26,7 +26,10 @@ const prometheusSettings = z.strictObject({
     image: pinnedImage.default("prom/prometheus:v2.53.4"),
     /** How long samples are kept on the protected prometheus_data volume. */
     retention: retention.default("15d"),
-    scrapeInterval: duration.default(15),
+    /** How often every target is scraped and the rules evaluated, in whole seconds. */
+    scrapeInterval: duration.refine((seconds) => Number.isInteger(seconds) && seconds >= 1, {
+        error: "the scrape interval must be whole seconds, at least 1s. Fix: write it like 15s or 1m",
+    }).default(15),
     /** Publish the UI on this port of the machine (it then also joins the external network); unset keeps it internal. */
     publishedPort: port.optional(),
 });

@@ -69,8 +69,10 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
     const { settings, machines, suffix } = input;
     const blackbox = `${monitoringDnsName("blackbox-exporter", suffix)}:${PORTS.blackbox}`;
     const interval = `${settings.prometheus.scrapeInterval}s`;
+    // Prometheus refuses a scrape timeout (10s by default) longer than the interval.
+    const timeout = `${Math.min(settings.prometheus.scrapeInterval, 10)}s`;
     const config = {
-        global: { scrape_interval: interval, evaluation_interval: interval },
+        global: { scrape_interval: interval, scrape_timeout: timeout, evaluation_interval: interval },
         rule_files: [PROMETHEUS_FILES.rules],
         ...(input.alertmanager
             ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [`${monitoringDnsName("alertmanager", suffix)}:${PORTS.alertmanager}`] }] }] } }
