@@ -197,3 +197,29 @@ describe("policy: no secret in plain environment", () => {
         expect(found[0].message).to.contain(`sets HF_TOKEN in CASCADE_AGENTS[${group?.agents[0].name}].env`);
     });
 });
+
+describe("policy: host paths only read-only for the kernel's views (the node exporter)", () => {
+    let mainpc: PolicyRun;
+    before(async () => {
+        mainpc = await policyRun("mainpc");
+    });
+    const exporter = "cascade-node-exporter-mainpc-service";
+    const mountsOf = (props: Record<string, unknown>) => containerSpec(props).mounts as { source?: string; readOnly?: boolean }[];
+
+    it("passes the node exporter's read-only /proc and /sys", () => {
+        expect(mountsOf(mainpc.views.find((v) => v.name === exporter)?.props ?? {}).map((m) => [m.source, m.readOnly])).to.deep.equal([["/proc", true], ["/sys", true]]);
+        expect(violations(verdicts(mainpc), "host-path-mounts")).to.deep.equal([]);
+    });
+
+    it("fails the same mounts writable, naming each path", () => {
+        const views = changed(mainpc.views, exporter, (props) => { mountsOf(props).forEach((m) => { m.readOnly = false; }); });
+        const found = violations(verdicts(mainpc, views), "host-path-mounts");
+        expect(found.map((v) => v.message)).to.deep.equal(["/proc", "/sys"].map((path) =>
+            `${exporter} (Swarm service, group cascade-monitoring) on mainpc mounts the host path ${path}: whoever controls the container can read or change the host there. Use a claim or a device plugin instead, or add the path to this policy's allow-list in the pack config.`));
+    });
+
+    it("fails another host path even read-only", () => {
+        const views = changed(mainpc.views, exporter, (props) => { containerSpec(props).mounts = [{ type: "bind", source: "/etc", target: "/host/etc", readOnly: true }]; });
+        expect(violations(verdicts(mainpc, views), "host-path-mounts").map((v) => v.resource)).to.deep.equal([exporter]);
+    });
+});
