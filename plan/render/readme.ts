@@ -14,6 +14,8 @@ export interface ReadmeInput {
     readonly secretFiles: readonly SecretFile[];
     readonly hosts: readonly DockerHost[];
     readonly requires?: string;
+    /** The directory of the Docker configs' files, when there are any. */
+    readonly configsDir?: string;
 }
 
 export function readme(input: ReadmeInput): string {
@@ -21,6 +23,7 @@ export function readme(input: ReadmeInput): string {
         ...(input.networksFile ? [`| \`${input.networksFile}\` | the overlay networks with every setting (review only: deploy.sh creates them) | \`docker stack config -c ${input.networksFile}\` |`] : []),
         ...input.stackFiles.map((f) => `| \`${f.file}\` | phase ${f.phase}, group ${f.group}: Swarm services ${f.services.map((s) => `\`${STACK_NAMESPACE}_${s.key}\``).join(", ")} | \`docker stack deploy -c ${f.file} ${STACK_NAMESPACE}\` |`),
         ...(input.compose ? [`| \`${input.compose.file}\` | standalone containers ${input.compose.containers.map((c) => `\`${c.rendered.dockerName}\` (phase ${c.phase})`).join(", ")} | \`docker-compose -p ${STACK_NAMESPACE} -f ${input.compose.file} up -d\` |`] : []),
+        ...(input.configsDir ? [`| \`${input.configsDir}/\` | the monitoring services' files (prometheus.yml, alert rules, exporter and Grafana settings), as Docker configs | created by \`docker stack deploy\` from the stack files' \`configs:\` |`] : []),
         "| `deploy.sh` | everything above, in order, waiting for health between phases | `CASCADE_SECRETS_DIR=/path/to/secrets ./deploy.sh` |",
     ];
     return [

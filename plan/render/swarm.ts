@@ -73,6 +73,7 @@ export function renderSwarm(plan: Plan): RenderedFile[] {
                 secretFiles: [...secretFiles.values()].sort((a, b) => a.relative.localeCompare(b.relative)),
                 hosts: [...hosts.values()],
                 requires,
+                configsDir: configs.length > 0 ? CONFIGS_DIR : undefined,
             }),
         },
     ];
