@@ -73,7 +73,7 @@ describe("monitoring under the real promtool", function () {
     it("watches the added agent and not the disabled group", () => {
         const model = unknownTopology();
         const prometheus = model.monitoring.files.prometheus ?? "";
-        expect(prometheus).to.contain("health-mainpc-watchdogagent").and.contain("tasks.cascade-auxiliary");
+        expect(prometheus).to.contain("health-mainpc-watchdogagent").and.contain("tasks.watchdogagent.cascade-auxiliary.cascade");
         expect(prometheus).to.not.contain("cascade-personality");
         expect(ruleTests(model.monitoring.machines).cases).to.include("CascadeAgentDown mainpc/cascade-auxiliary/WatchdogAgent after 30s");
     });

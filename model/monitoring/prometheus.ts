@@ -16,7 +16,7 @@ export const NODE_JOB = "node";
 
 function targetsOf(group: WatchedGroup, agent: WatchedAgent, port: number): Record<string, unknown> {
     return group.discovery.kind === "tasks"
-        ? { dns_sd_configs: [{ names: [group.discovery.name], type: "A", port }] }
+        ? { dns_sd_configs: [{ names: [`tasks.${agent.dnsName}`], type: "A", port }] }
         : { static_configs: [{ targets: [`${agent.dnsName}:${port}`] }] };
 }
 

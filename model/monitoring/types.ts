@@ -20,11 +20,13 @@ export interface WatchedAgent {
 }
 
 /**
- * How Prometheus finds a group's tasks: `tasks` resolves `tasks.<service>` (Swarm's per-task DNS
- * records) so every replica is probed; `static` probes the agent's DNS name (a standalone container,
- * which is one task; a Kubernetes Service).
+ * How Prometheus finds a group's tasks: `tasks` resolves `tasks.<agent dns name>` (Swarm's per-task
+ * records, which libnetwork adds for every service alias as for the service name:
+ * libnetwork/service_common.go, addEndpointNameResolution), so every replica is probed whatever the
+ * service is called (`cascade-core` by Pulumi, `cascade_core` by the rendered stack files); `static`
+ * probes the agent's DNS name (a standalone container, which is one task; a Kubernetes Service).
  */
-export type TaskDiscovery = { readonly kind: "tasks"; readonly name: string } | { readonly kind: "static" };
+export type TaskDiscovery = { readonly kind: "tasks" } | { readonly kind: "static" };
 
 export interface WatchedGroup {
     readonly machine: string;

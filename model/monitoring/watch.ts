@@ -18,10 +18,10 @@ export interface MachineView {
 /** The node exporter of a machine, as a service name. */
 export const nodeExporterName = (machine: string) => `cascade-node-exporter-${machine}`;
 
-function discoveryOf(platform: "swarm" | "kubernetes", group: { name: string; runAs: "service" | "standalone" }): TaskDiscovery {
-    // Swarm answers `tasks.<service>` with one A record per running task; a standalone container is one
+function discoveryOf(platform: "swarm" | "kubernetes", group: { runAs: "service" | "standalone" }): TaskDiscovery {
+    // Swarm answers `tasks.<alias>` with one A record per running task; a standalone container is one
     // task, and a Kubernetes Service answers for its ready pods (reached through the CoreDNS rewrite).
-    return platform === "swarm" && group.runAs === "service" ? { kind: "tasks", name: `tasks.${group.name}` } : { kind: "static" };
+    return platform === "swarm" && group.runAs === "service" ? { kind: "tasks" } : { kind: "static" };
 }
 
 function discoveryAndTasks(platform: "swarm" | "kubernetes", group: { name: string; runAs: "service" | "standalone" }, replicas: number): Pick<WatchedGroup, "discovery" | "probedTasks"> {
