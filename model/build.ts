@@ -92,6 +92,7 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
                 healthTiming: healthOf([], topology.defaults.healthcheck),
                 restartPolicy: restartPolicyOf(topology.defaults.restartPolicy),
                 updatePolicy: updatePolicyOf(topology.defaults.updateConfig),
+                endpointMode: stack.swarm.endpointMode,
             },
             dnsName: (agent, group) => dnsName(agent, group, suffix),
             isStandalone,

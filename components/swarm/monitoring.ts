@@ -61,8 +61,7 @@ export class SwarmMonitoringService extends pulumi.ComponentResource {
                 aliases: [service.dnsName],
                 externalNetworkId: service.external ? args.networks.externalId : undefined,
                 publishedPorts: service.publishedPorts,
-                // Published UIs are reached on the machine itself, whatever the group's endpoint mode.
-                endpointMode: "vip",
+                endpointMode: service.endpointMode,
                 logging: args.logging,
             }),
             { parent: this, deleteBeforeReplace: true },

@@ -50,6 +50,7 @@ export interface ServiceDefaults {
     readonly healthTiming: Pick<HealthModel, "intervalSeconds" | "timeoutSeconds" | "retries" | "startPeriodSeconds">;
     readonly restartPolicy: RestartPolicyModel;
     readonly updatePolicy: UpdatePolicyModel;
+    readonly endpointMode: "vip" | "dnsrr";
     readonly volume: (key: keyof typeof MONITORING_VOLUMES) => MountModel;
 }
 
@@ -94,6 +95,7 @@ function service(spec: ServiceSpec, defaults: ServiceDefaults): MonitoringServic
         nodeLabels: machine.nodeLabels,
         publishedPorts: published,
         external: published.length > 0 || spec.egress === true,
+        endpointMode: defaults.endpointMode,
         restartPolicy: defaults.restartPolicy,
         updatePolicy: defaults.updatePolicy,
     };

@@ -95,6 +95,8 @@ export interface MonitoringService {
     readonly publishedPorts: readonly number[];
     /** Joins the external network: it publishes a port or sends alerts out. */
     readonly external: boolean;
+    /** As the groups': `cascade:swarm.endpointMode`. */
+    readonly endpointMode: "vip" | "dnsrr";
     readonly restartPolicy: RestartPolicyModel;
     readonly updatePolicy: UpdatePolicyModel;
 }
