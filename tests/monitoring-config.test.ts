@@ -12,27 +12,27 @@ const bad: readonly { readonly title: string; readonly monitoring: Record<string
     {
         title: "an image tagged latest",
         monitoring: { prometheus: { image: "prom/prometheus:latest" } },
-        expected: ["cascade:monitoring.prometheus.image: an image tagged latest makes previews meaningless", "Fix: pin a release tag"],
+        expected: ["cascade:monitoring.prometheus.image: \"prom/prometheus:latest\" is not a pinned image", "Fix: add a release tag (never latest)"],
     },
     {
         title: "an image without a tag",
         monitoring: { blackboxImage: "prom/blackbox-exporter" },
-        expected: ["cascade:monitoring.blackboxImage: \"prom/blackbox-exporter\" is not a pinned image"],
+        expected: ["cascade:monitoring.blackboxImage: \"prom/blackbox-exporter\" is not a pinned image", "e.g. prom/prometheus:v2.53.4"],
     },
     {
         title: "a retention Prometheus cannot read",
         monitoring: { prometheus: { retention: "15 days" } },
-        expected: ["cascade:monitoring.prometheus.retention: \"15 days\" is not a Prometheus retention", "Fix: write a number and a unit, e.g. 15d"],
+        expected: ["cascade:monitoring.prometheus.retention: \"15 days\" is not a Prometheus retention", "Fix: write a whole number and a unit, e.g. 15d"],
     },
     {
         title: "a scrape interval below a second",
         monitoring: { prometheus: { scrapeInterval: "500ms" } },
-        expected: ["cascade:monitoring.prometheus.scrapeInterval: the scrape interval must be whole seconds, at least 1s", "Fix: write it like 15s"],
+        expected: ["cascade:monitoring.prometheus.scrapeInterval: is not a scrape interval of whole seconds, at least 1s", "Fix: write it like 15s"],
     },
     {
         title: "Alertmanager on without a receiver",
         monitoring: { alertmanager: { enabled: true } },
-        expected: ["cascade:monitoring.alertmanager.webhookUrl: Alertmanager is enabled without a receiver", "or enabled: false"],
+        expected: ["cascade:monitoring.alertmanager.webhookUrl: is missing while Alertmanager is enabled", "Fix: set cascade:monitoring.alertmanager.webhookUrl, or enabled: false"],
     },
     {
         title: "a receiver that is not an http(s) URL",
