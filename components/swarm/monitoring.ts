@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringService } from "../../model/monitoring/types";
 import { dockerLabels, LABEL } from "../labels";
 import type { SwarmNetworkIds } from "./group";
-import { serviceArgs, type ConfigReference } from "./service-args";
+import { SERVICE_OPTIONS, serviceArgs, type ConfigReference } from "./service-args";
 
 /** Arguments of one monitoring service on Docker Swarm. */
 export interface SwarmMonitoringServiceArgs {
@@ -64,7 +64,7 @@ export class SwarmMonitoringService extends pulumi.ComponentResource {
                 endpointMode: service.endpointMode,
                 logging: args.logging,
             }),
-            { parent: this, deleteBeforeReplace: true },
+            { ...SERVICE_OPTIONS, ignoreChanges: [...SERVICE_OPTIONS.ignoreChanges], parent: this },
         );
         this.registerOutputs({ serviceId: this.service.id });
     }

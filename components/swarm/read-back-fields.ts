@@ -68,6 +68,7 @@ export const READ_BACK_FIELDS: readonly ReadBackField[] = [
     ...fields(service, `${SVC} flattenContainerSpec`, [
         "taskSpec.containerSpec.image",
         "taskSpec.containerSpec.commands[]",
+        "taskSpec.containerSpec.args[]",
         "taskSpec.containerSpec.capAdds[]",
         "taskSpec.containerSpec.capDrops[]",
         "taskSpec.containerSpec.labels[].label",
@@ -94,6 +95,14 @@ export const READ_BACK_FIELDS: readonly ReadBackField[] = [
         "taskSpec.containerSpec.secrets[].fileUid",
         "taskSpec.containerSpec.secrets[].fileGid",
         "taskSpec.containerSpec.secrets[].fileMode",
+    ]),
+    ...fields(service, `${SVC} flattenServiceConfigs (file_mode as int(v.File.Mode))`, [
+        "taskSpec.containerSpec.configs[].configId",
+        "taskSpec.containerSpec.configs[].configName",
+        "taskSpec.containerSpec.configs[].fileName",
+        "taskSpec.containerSpec.configs[].fileUid",
+        "taskSpec.containerSpec.configs[].fileGid",
+        "taskSpec.containerSpec.configs[].fileMode",
     ]),
     ...fields(service, `${SVC} flattenResourceLimits / flattenResourceReservations / flattenResourceGenericResource`, [
         "taskSpec.resources.limits.nanoCpus",
