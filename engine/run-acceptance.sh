@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# run-acceptance.sh: `npm run test:engine`, the acceptance suite on a real Docker engine (issue 5).
+# run-acceptance.sh: `npm run test:engine`, the acceptance suite on a real two-node Docker Swarm.
 #
-# 1. engine/setup-engine.sh makes an engine usable (installing Debian's docker.io when CI=true), with
-#    the node advertising one GPU as a MainPC node would (gpu=GPU-fake0, the stack's default kind);
-# 2. engine/images/build.sh builds the stand-in images (no registry);
+# 1. engine/engines.sh starts two dockerd, MainPC (the manager, advertising gpu=GPU-fake0) and PC2
+#    (a worker, gpu=GPU-fake1), each in a network namespace of its own, and forms the swarm
+#    (installing Debian's docker.io when CI=true);
+# 2. engine/images/build.sh builds the stand-in images on MainPC's engine (no registry), and
+#    `docker save | docker load` copies them to PC2's;
 # 3. mocha runs engine/acceptance/ (its root hook renders both stacks with `npm run plan -- --render`
-#    and deploys them with the rendered deploy.sh; the tests assert against the engine; its after hook
-#    removes everything the run created).
-# A trap runs the same cleanup when mocha did not get to it (killed by the time limit, interrupted).
+#    and deploys them with the rendered deploy.sh: mainpc, then pc2, through the manager).
+# The EXIT trap stops both engines by the PIDs engines.sh recorded and deletes their namespaces and
+# data, however the run ends; a run killed outright leaves them for the next run's first step.
 #
-# Exit: 0 passed, or SKIPPED (printed, with the reason) when no engine can be had on this machine;
-# non-zero when a test failed, the engine could not be started, or the cleanup left something behind.
-# CASCADE_ACCEPTANCE_TIMEOUT (seconds, default 600) bounds the mocha run as a whole.
+# Exit: 0 passed, or SKIPPED (printed, with the reason) when engines cannot be had on this machine;
+# non-zero when a test failed or an engine could not be started.
+# CASCADE_ACCEPTANCE_TIMEOUT (seconds, default 900) bounds the mocha run as a whole.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 started=$SECONDS
-TIME_LIMIT=${CASCADE_ACCEPTANCE_TIMEOUT:-600}
+TIME_LIMIT=${CASCADE_ACCEPTANCE_TIMEOUT:-900}
 WORK=.engine-work
-STATE=$WORK/state.json
 
 say() { echo "run-acceptance.sh: $*"; }
 # shellcheck disable=SC2317  # called from finish, which the EXIT trap runs
@@ -31,12 +32,8 @@ skip() {
     exit 0
 }
 
-# The node's GPU, as MainPC advertises its RTX 4090 (README, "GPU on MainPC").
-setup_args=(--generic-resource gpu=GPU-fake0)
-[ "${CI:-}" = true ] && setup_args+=(--install)
-# run_step SCRIPT ARGS...: runs it with its stderr shown and kept, so that a skip can give its reason.
 errors=$(mktemp)
-trap 'rm -f "$errors"' EXIT
+# run_step SCRIPT ARGS...: runs it with its stderr shown and kept, so that a skip can give its reason.
 run_step() {
     status=0
     bash "$@" 2>"$errors" || status=$?
@@ -44,18 +41,47 @@ run_step() {
 }
 last_error() { tail -n 1 "$errors" | sed 's/^[a-z-]*\.sh: //'; }
 
-run_step engine/setup-engine.sh "${setup_args[@]}"
+# shellcheck disable=SC2317  # run by the EXIT trap
+finish() {
+    local code=$?
+    trap - EXIT INT TERM
+    rm -f "$errors"
+    bash engine/engines.sh down || code=1
+    # The work directory (configs, rendered files, secrets, logs) is kept after a failure, for reading.
+    if [ "$code" -eq 0 ]; then
+        rm -rf "$WORK"
+    else
+        say "the run's files and logs are in $WORK/ (the engines' logs in /tmp/cas-docker-*.log)"
+    fi
+    echo
+    echo "Engine acceptance suite: $([ "$code" -eq 0 ] && echo PASSED || echo FAILED) in $(elapsed)"
+    exit "$code"
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+    rm -f "$errors"
+    skip "only root can create network namespaces and start dockerd"
+fi
+# What a run killed outright left behind (engines.sh knows its PIDs); nothing when there is none.
+bash engine/engines.sh down >/dev/null
+trap finish EXIT
+
+run_step engine/engines.sh up
 case $status in
     0) ;;
-    3) skip "$(last_error) (setup-engine.sh exit 3)" ;;
-    *) say "setup-engine.sh failed (exit $status)"; exit "$status" ;;
+    3) trap - EXIT; rm -f "$errors"; skip "$(last_error) (engines.sh exit 3)" ;;
+    *) say "engines.sh failed (exit $status)"; exit "$status" ;;
 esac
+set -a
+# shellcheck source=/dev/null
+. /run/cas-engines/env
+set +a
+# Every docker command of the suite (and of the deploy scripts) goes to the manager unless it names
+# another engine: never the machine's default engine.
+export DOCKER_HOST=$CASCADE_ENGINE_MAINPC
 
 # The standalone containers are applied with Debian's docker-compose, as the rendered deploy.sh does.
 if ! command -v docker-compose >/dev/null; then
-    if [ "$(id -u)" -ne 0 ]; then
-        skip "docker-compose is not installed and only root can install it (apt-get install docker-compose)"
-    fi
     say "installing Debian's docker-compose"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; } >/tmp/cascade-compose-install.log 2>&1; then
         tail -n 20 /tmp/cascade-compose-install.log >&2
@@ -69,27 +95,9 @@ case $status in
     3) skip "the stand-in images cannot be built here: $(last_error) (build.sh exit 3)" ;;
     *) say "build.sh failed (exit $status)"; exit "$status" ;;
 esac
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-finish() {
-    local code=$?
-    trap - EXIT INT TERM
-    rm -f "$errors"
-    if [ -f "$STATE" ]; then
-        say "cleaning up what the run left"
-        node_modules/.bin/tsx engine/acceptance/cleanup-cli.ts || code=1
-    fi
-    # The work directory (configs, rendered files, secrets, logs) is kept after a failure, for reading.
-    if [ "$code" -eq 0 ]; then
-        rm -rf "$WORK"
-    else
-        say "the run's files and logs are in $WORK/"
-    fi
-    echo
-    echo "Engine acceptance suite: $([ "$code" -eq 0 ] && echo PASSED || echo FAILED) in $(elapsed)"
-    exit "$code"
-}
-trap finish EXIT
+# No registry: PC2's engine gets the images the way an operator without one copies them.
+docker save cascade-standin:local cascade-redis:local | docker -H "$CASCADE_ENGINE_PC2" load >/dev/null
+say "images loaded into PC2's engine"
 
 # timeout runs mocha in a process group of its own, with the deploy scripts mocha starts; at the limit
 # it stops all of them. An interrupt of this script is passed on to that group as SIGTERM (a command

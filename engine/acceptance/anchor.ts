@@ -1,5 +1,5 @@
 import { docker, dockerResult, runningContainers } from "./docker";
-import { ANCHOR_LABEL } from "./inventory";
+
 import type { Rendered } from "./rendered";
 import { done, notYet, waitFor } from "./wait";
 
@@ -13,6 +13,7 @@ import { done, notYet, waitFor } from "./wait";
 // allocated. It is the suite's, not the plan's: it publishes nothing and answers nothing.
 
 export const ANCHOR_SERVICE = "cascade-acceptance-anchor";
+const ANCHOR_LABEL = "cascade.acceptance=anchor";
 const NETWORK_WAIT_MS = 120_000;
 
 /** The networks that GPU-reserving services of these renders join. */

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { operatorEnvironment } from "./operator";
+import { standalone } from "./lookup";
 import { diagnose, type Workloads } from "./readiness";
 import type { Rendered } from "./rendered";
 import { secondsSince } from "./wait";
@@ -27,7 +28,7 @@ export interface ScriptRun {
 function workloadsOf(rendered: Rendered): Workloads {
     return {
         services: rendered.stackFiles.flatMap((f) => f.services.map((s) => s.name)),
-        containers: rendered.containers.map((c) => c.name),
+        containers: rendered.containers.map(standalone),
     };
 }
 

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import * as http from "http";
+import { run } from "./exec";
+import { netnsOf } from "./engines";
 import { acceptance } from "./hooks";
-import { allContainers, allServices, containerOf, TOPOLOGY_GROUPS } from "./lookup";
+import { allContainers, allServices, containerOf, machineOfGroup, TOPOLOGY_GROUPS } from "./lookup";
 import { failedProbes, probeAgents } from "./probe";
 import type { RenderedAgent } from "./rendered";
 
@@ -27,16 +28,10 @@ function serviceOfGroup(group: string): string {
     return found.name;
 }
 
-function fetchLocal(port: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const request = http.get({ host: "127.0.0.1", port, path: "/", timeout: 5000 }, (response) => {
-            let body = "";
-            response.on("data", (chunk: Buffer) => { body += chunk.toString(); });
-            response.on("end", () => resolve(body.trim()));
-        });
-        request.on("timeout", () => request.destroy(new Error(`127.0.0.1:${port} did not answer within 5 s`)));
-        request.on("error", reject);
-    });
+/** GET / on 127.0.0.1 inside a machine's network namespace, where its engine publishes host-mode ports. */
+async function fetchOnMachine(machine: string, port: number): Promise<string> {
+    const result = await run("ip", ["netns", "exec", netnsOf(machine), "curl", "-sS", "-m", "5", `http://127.0.0.1:${port}/`]);
+    return result.code === 0 ? result.stdout.trim() : `curl exited ${String(result.code)}: ${result.stderr.trim()}`;
 }
 
 describe("service discovery on the overlay", function () {
@@ -62,11 +57,11 @@ describe("service discovery on the overlay", function () {
         expect(result.reply).to.equal(target?.name);
     });
 
-    it("a published port answers on the node (127.0.0.1) with its agent", async function () {
-        const published = allServices(acceptance()).flatMap((s) => s.published.map((port) => ({ port, agent: s.agents.find((a) => a.port === port) })));
+    it("a published port answers on its machine (127.0.0.1 in its network namespace) with its agent", async function () {
+        const published = allServices(acceptance()).flatMap((s) => s.published.map((port) => ({ port, machine: machineOfGroup(s.group), agent: s.agents.find((a) => a.port === port) })));
         expect(published.length, "published ports in the render").to.be.greaterThan(0);
-        for (const { port, agent } of published) {
-            expect(await fetchLocal(port), `127.0.0.1:${port}`).to.equal(agent?.name);
+        for (const { port, machine, agent } of published) {
+            expect(await fetchOnMachine(machine, port), `${machine} 127.0.0.1:${port}`).to.equal(agent?.name);
         }
     });
 });

@@ -1,7 +1,10 @@
+import { engineOf, machineOfNode, type ContainerRef } from "./engines";
 import { check, run, type ExecOptions } from "./exec";
 
 // The Docker CLI as the suite uses it: the same commands an operator types, with their JSON read into
 // the few fields the assertions look at. Typed views only: the engine's documents are much larger.
+// `docker` talks to DOCKER_HOST, the manager; container commands go to the engine that runs the
+// container (a ContainerRef names it).
 
 const DOCKER_TIMEOUT_MS = 60_000;
 
@@ -15,6 +18,8 @@ export function dockerResult(args: readonly string[], options: ExecOptions = {})
 }
 
 export interface TaskView {
+    readonly ID: string;
+    readonly NodeID?: string;
     readonly DesiredState: string;
     readonly Status: {
         readonly State: string;
@@ -60,8 +65,8 @@ export interface NodeView {
     readonly Description: { readonly Resources: { readonly GenericResources: readonly GenericResource[] | null } };
 }
 
-async function inspect<T>(args: readonly string[]): Promise<T[]> {
-    return JSON.parse(await docker(["inspect", ...args])) as T[];
+async function inspect<T>(args: readonly string[], engine?: string): Promise<T[]> {
+    return JSON.parse(await docker([...(engine ? ["-H", engine] : []), "inspect", ...args])) as T[];
 }
 
 export async function inspectService(name: string): Promise<ServiceView> {
@@ -69,12 +74,12 @@ export async function inspectService(name: string): Promise<ServiceView> {
     return service;
 }
 
-export function inspectContainers(ids: readonly string[]): Promise<ContainerView[]> {
-    return ids.length === 0 ? Promise.resolve([]) : inspect<ContainerView>(["--type", "container", ...ids]);
+export async function inspectContainers(refs: readonly ContainerRef[]): Promise<ContainerView[]> {
+    return Promise.all(refs.map((ref) => inspectContainer(ref)));
 }
 
-export async function inspectContainer(id: string): Promise<ContainerView> {
-    const [container] = await inspectContainers([id]);
+export async function inspectContainer(ref: ContainerRef): Promise<ContainerView> {
+    const [container] = await inspect<ContainerView>(["--type", "container", ref.id], ref.engine);
     return container;
 }
 
@@ -99,17 +104,22 @@ export async function currentTasks(service: string): Promise<TaskView[]> {
     return (await serviceTasks(service)).filter((t) => t.DesiredState === "running");
 }
 
-/** The container of a running task, which `docker exec` enters. */
-export async function runningContainers(service: string): Promise<string[]> {
-    return (await currentTasks(service))
-        .filter((t) => t.Status.State === "running" && t.Status.ContainerStatus?.ContainerID)
-        .map((t) => t.Status.ContainerStatus?.ContainerID ?? "");
+/** The container of a task, on the engine of the node that runs it; undefined before it has one. */
+export async function containerOfTask(task: TaskView): Promise<ContainerRef | undefined> {
+    const id = task.Status.ContainerStatus?.ContainerID;
+    return id && task.NodeID ? { engine: engineOf(await machineOfNode(task.NodeID)), id } : undefined;
+}
+
+/** The containers of the running tasks, which `docker exec` enters. */
+export async function runningContainers(service: string): Promise<ContainerRef[]> {
+    const running = (await currentTasks(service)).filter((t) => t.Status.State === "running");
+    return (await Promise.all(running.map(containerOfTask))).flatMap((ref) => (ref ? [ref] : []));
 }
 
 /** Runs a shell command inside a container (busybox sh in the stand-ins and the Redis image). */
-export function execIn(container: string, script: string, env: Readonly<Record<string, string>> = {}) {
+export function execIn(container: ContainerRef, script: string, env: Readonly<Record<string, string>> = {}) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-    return dockerResult(["exec", ...envArgs, container, "sh", "-c", script]);
+    return dockerResult(["-H", container.engine, "exec", ...envArgs, container.id, "sh", "-c", script]);
 }
 
 export function genericResourceText(resource: GenericResource): string {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { docker, execIn, inspectContainer, inspectService, runningContainers, serviceTasks } from "./docker";
+import type { ContainerRef } from "./engines";
 import { acceptance } from "./hooks";
 import { allServices, service } from "./lookup";
 import { serviceReady } from "./readiness";
@@ -25,13 +26,13 @@ function lastService(predicate: (s: RenderedService) => boolean, what: string): 
 }
 
 /** Kills a running task's container and waits until the service has all its replicas again, without it. */
-async function killAndAwaitReplacement(name: string, replicas: number): Promise<{ killed: string; running: string[] }> {
+async function killAndAwaitReplacement(name: string, replicas: number): Promise<{ killed: ContainerRef; running: ContainerRef[] }> {
     const [killed] = await runningContainers(name);
-    await docker(["kill", killed]);
+    await docker(["-H", killed.engine, "kill", killed.id]);
     const running = await waitFor(`${name} to replace its killed task`, { timeoutMs: REPLACEMENT_WAIT_MS }, async () => {
         const ready = await serviceReady(name);
         const current = await runningContainers(name);
-        return ready.done && current.length === replicas && !current.includes(killed) ? done(current) : notYet(ready.done ? "the killed task still counts" : ready.state);
+        return ready.done && current.length === replicas && !current.some((c) => c.id === killed.id) ? done(current) : notYet(ready.done ? "the killed task still counts" : ready.state);
     });
     return { killed, running };
 }
@@ -49,14 +50,14 @@ describe("faults", function () {
         const target = killTarget();
         const { running } = await killAndAwaitReplacement(target.name, target.replicas);
         for (const container of running) {
-            expect((await inspectContainer(container)).State.Health?.Status, container).to.equal("healthy");
+            expect((await inspectContainer(container)).State.Health?.Status, container.id).to.equal("healthy");
         }
     });
 
     it("Redis keeps a written key across a kill of its task (append-only file on its volume)", async function () {
         const a = acceptance();
         const redis = service(a, "redis").name;
-        const cli = async (container: string, ...command: string[]) =>
+        const cli = async (container: ContainerRef, ...command: string[]) =>
             (await execIn(container, `redis-cli -p 6379 ${command.join(" ")}`, { REDISCLI_AUTH: a.secrets.redisPassword })).stdout.trim();
         const [before] = await runningContainers(redis);
         const value = `acceptance-${Date.now()}`;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { currentTasks, inspectContainer, inspectContainers, inspectNetwork, inspectService } from "./docker";
+import { containerOfTask, currentTasks, inspectContainer, inspectContainers, inspectNetwork, inspectService } from "./docker";
 import { acceptance } from "./hooks";
-import { groupWorkloads, TOPOLOGY_GROUPS } from "./lookup";
+import { groupWorkloads, standalone, TOPOLOGY_GROUPS } from "./lookup";
 
 // After both deploy.sh runs: every group of the topology is up as the plan rendered it, and the
 // internal network is what the seed asks for.
@@ -15,11 +15,12 @@ describe("both stacks deployed from their rendered files", function () {
                 expect(spec.Spec.Mode.Replicated?.Replicas, `${rendered.name} desired replicas`).to.equal(rendered.replicas);
                 const tasks = await currentTasks(rendered.name);
                 expect(tasks.map((t) => t.Status.State), `${rendered.name} task states`).to.deep.equal(Array<string>(rendered.replicas).fill("running"));
-                const views = await inspectContainers(tasks.map((t) => t.Status.ContainerStatus?.ContainerID ?? ""));
+                const refs = await Promise.all(tasks.map(containerOfTask));
+                const views = await inspectContainers(refs.flatMap((r) => (r ? [r] : [])));
                 expect(views.map((c) => c.State.Health?.Status), `${rendered.name} container health`).to.deep.equal(Array<string>(rendered.replicas).fill("healthy"));
             }
             for (const rendered of containers) {
-                const view = await inspectContainer(rendered.name);
+                const view = await inspectContainer(standalone(rendered));
                 expect([view.State.Status, view.State.Health?.Status], `${rendered.name} state and health`).to.deep.equal(["running", "healthy"]);
             }
         });
@@ -28,7 +29,7 @@ describe("both stacks deployed from their rendered files", function () {
     it("the standalone audio container runs on the overlay with its aliases and its host device", async function () {
         const [audio] = acceptance().mainpc.containers;
         expect(audio, "a rendered standalone container").to.not.equal(undefined);
-        const view = await inspectContainer(audio.name);
+        const view = await inspectContainer(standalone(audio));
         expect(view.State.Running).to.equal(true);
         for (const [network, aliases] of audio.networks) {
             expect(Object.keys(view.NetworkSettings.Networks), `${audio.name} networks`).to.include(network);

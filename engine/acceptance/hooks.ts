@@ -1,16 +1,13 @@
 import type { Context } from "mocha";
-import { cleanup } from "./cleanup";
-import { claimEngine, setUp, type Acceptance } from "./setup";
-import { readState } from "./state";
+import { setUp, type Acceptance } from "./setup";
 
-// Mocha root hooks (engine/acceptance/mocharc.json requires this file): before any test, the engine is
-// prepared and both stacks are deployed from their rendered files; after all of them, or after a
-// failure anywhere, everything the run created is removed. The tests read the deployment through
-// `acceptance()`.
+// Mocha root hooks (engine/acceptance/mocharc.json requires this file): before any test, both stacks
+// are deployed from their rendered files on the run's two-node swarm. Nothing is removed here: the
+// engines are the run's own, and engine/run-acceptance.sh stops them (by PID) and deletes their data
+// when mocha ends, however it ends. The tests read the deployment through `acceptance()`.
 
-/** Generous bounds for the hooks as a whole; each step inside has its own, shorter one. */
+/** A generous bound for the hook as a whole; each step inside has its own, shorter one. */
 const SET_UP_TIMEOUT_MS = 10 * 60_000;
-const CLEAN_UP_TIMEOUT_MS = 3 * 60_000;
 
 let current: Acceptance | undefined;
 
@@ -23,25 +20,9 @@ export function acceptance(): Acceptance {
 
 const log = (line: string) => console.log(`  [acceptance] ${line}`);
 
-async function cleanUpOrThrow(): Promise<void> {
-    const problems = await cleanup(log);
-    if (problems.length > 0) {
-        throw new Error(`cleanup left objects behind; the next run (or the bash entry's trap) retries:\n  ${problems.join("\n  ")}`);
-    }
-}
-
 export const mochaHooks = {
     async beforeAll(this: Context): Promise<void> {
         this.timeout(SET_UP_TIMEOUT_MS);
-        if (readState()) {
-            log("a previous run did not finish its cleanup; finishing it first");
-            await cleanUpOrThrow();
-        }
-        await claimEngine();
         current = await setUp(log);
-    },
-    async afterAll(this: Context): Promise<void> {
-        this.timeout(CLEAN_UP_TIMEOUT_MS);
-        await cleanUpOrThrow();
     },
 };

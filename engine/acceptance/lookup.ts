@@ -2,12 +2,27 @@ import { readSourceTopology } from "./topology";
 import type { Acceptance } from "./setup";
 import type { RenderedContainer, RenderedService } from "./rendered";
 import { runningContainers } from "./docker";
+import { engineOf, type ContainerRef } from "./engines";
 
 // What the tests look up in the rendered files. The tests are generated from the topology's groups
 // (known when mocha loads the files, before anything is rendered), and each test finds its group's
 // services and containers in what the plan rendered for both machines.
 
 export const TOPOLOGY_GROUPS = readSourceTopology().groups.map((g) => ({ name: g.name, machine: g.machine }));
+
+/** The machine a group runs on, from the topology. */
+export function machineOfGroup(group: string): string {
+    const found = TOPOLOGY_GROUPS.find((g) => g.name === group);
+    if (!found) {
+        throw new Error(`${group} is not a group of the topology`);
+    }
+    return found.machine;
+}
+
+/** A standalone container, on its machine's own engine. */
+export function standalone(container: RenderedContainer): ContainerRef {
+    return { engine: engineOf(machineOfGroup(container.group)), id: container.name };
+}
 
 export interface GroupWorkloads {
     readonly services: readonly RenderedService[];
@@ -20,6 +35,11 @@ export function renders(a: Acceptance) {
 
 export function allServices(a: Acceptance): RenderedService[] {
     return renders(a).flatMap((r) => r.stackFiles.flatMap((f) => f.services));
+}
+
+/** The machine whose stack rendered the service (Redis has no group of its own: it is mainpc's). */
+export function machineOfService(a: Acceptance, name: string): string {
+    return a.pc2.stackFiles.some((f) => f.services.some((s) => s.name === name)) ? "pc2" : "mainpc";
 }
 
 export function allContainers(a: Acceptance): RenderedContainer[] {
@@ -47,7 +67,7 @@ export function service(a: Acceptance, key: string): RenderedService {
 }
 
 /** A running container of the service, to `docker exec` into. */
-export async function containerOf(serviceName: string): Promise<string> {
+export async function containerOf(serviceName: string): Promise<ContainerRef> {
     const [container] = await runningContainers(serviceName);
     if (!container) {
         throw new Error(`${serviceName} has no running task to enter`);

@@ -1,4 +1,5 @@
 import type { PhaseTime } from "./deploy-script";
+import { standalone } from "./lookup";
 import { deployStackFile, upContainer } from "./operator";
 import { waitReady, type Workloads } from "./readiness";
 import type { Rendered } from "./rendered";
@@ -35,7 +36,7 @@ export function oneByOneSteps(rendered: Rendered, secretsDir: string): Step[] {
         })),
         ...rendered.containers.filter((c) => c.phase === phase).map((container): Step => ({
             label: `${container.group} (phase ${phase}, container)`,
-            workloads: { services: [], containers: [container.name] },
+            workloads: { services: [], containers: [standalone(container)] },
             deploy: () => upContainer(rendered.dir, container, secretsDir),
         })),
     ]);

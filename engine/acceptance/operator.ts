@@ -3,16 +3,17 @@ import { STACK_NAMESPACE } from "../../plan/render/context";
 import { docker } from "./docker";
 import { check } from "./exec";
 import type { RenderedContainer, StackFile } from "./rendered";
-import { DOCKER_SOCKET } from "./stack-configs";
+import { engineOf } from "./engines";
+import { machineOfGroup } from "./lookup";
 
 // The commands an operator types to apply one rendered file by hand (the rendered README's "apply alone
-// with" column), with the environment deploy.sh would give them: the secrets directory, no registry
-// lookups, one Docker host for everything.
+// with" column), with the environment deploy.sh would give them: the secrets directory and no
+// registry lookups. Stack files go to the manager (DOCKER_HOST), containers to their machine's engine.
 
 const DEPLOY_TIMEOUT_MS = 120_000;
 
 export function operatorEnvironment(secretsDir: string): Record<string, string> {
-    return { CASCADE_SECRETS_DIR: secretsDir, CASCADE_RESOLVE_IMAGE: "never", CASCADE_DOCKER_HOST: DOCKER_SOCKET };
+    return { CASCADE_SECRETS_DIR: secretsDir, CASCADE_RESOLVE_IMAGE: "never" };
 }
 
 /**
@@ -43,7 +44,7 @@ export async function deployStackFile(dir: string, file: StackFile, secretsDir: 
 /** `docker-compose -p cascade -f compose.yml up -d --no-deps <key>` of one standalone container. */
 export async function upContainer(dir: string, container: RenderedContainer, secretsDir: string): Promise<void> {
     await check("docker-compose", ["-p", STACK_NAMESPACE, "-f", path.join(dir, "compose.yml"), "up", "-d", "--no-deps", container.key], {
-        env: operatorEnvironment(secretsDir),
+        env: { ...operatorEnvironment(secretsDir), DOCKER_HOST: engineOf(machineOfGroup(container.group)) },
         timeoutMs: DEPLOY_TIMEOUT_MS,
     });
 }
@@ -51,7 +52,7 @@ export async function upContainer(dir: string, container: RenderedContainer, sec
 /** `docker-compose ... rm --stop --force`: the container goes, its named volumes stay. */
 export async function removeContainer(dir: string, container: RenderedContainer, secretsDir: string): Promise<void> {
     await check("docker-compose", ["-p", STACK_NAMESPACE, "-f", path.join(dir, "compose.yml"), "rm", "--stop", "--force", container.key], {
-        env: operatorEnvironment(secretsDir),
+        env: { ...operatorEnvironment(secretsDir), DOCKER_HOST: engineOf(machineOfGroup(container.group)) },
         timeoutMs: DEPLOY_TIMEOUT_MS,
     });
 }

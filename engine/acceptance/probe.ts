@@ -1,5 +1,6 @@
 import { inSubnet } from "./cidr";
 import { execIn } from "./docker";
+import type { ContainerRef } from "./engines";
 import type { RenderedAgent } from "./rendered";
 
 // Service discovery as an agent sees it: from inside a container, resolve `<agent>.<group>.cascade`
@@ -20,11 +21,11 @@ const SCRIPT = `probe() {
 }
 `;
 
-export async function probeAgents(container: string, targets: readonly { dnsName: string; port: number }[]): Promise<ProbeResult[]> {
+export async function probeAgents(container: ContainerRef, targets: readonly { dnsName: string; port: number }[]): Promise<ProbeResult[]> {
     const script = SCRIPT + targets.map((t) => `probe ${t.dnsName} ${t.port}`).join("\n");
     const result = await execIn(container, script);
     if (result.code !== 0) {
-        throw new Error(`the probes in ${container} exited ${String(result.code)}: ${result.stderr}`);
+        throw new Error(`the probes in ${container.id} exited ${String(result.code)}: ${result.stderr}`);
     }
     return result.stdout.trim().split("\n").map((line) => {
         const [target, addresses, reply] = line.split("|");

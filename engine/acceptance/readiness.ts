@@ -1,35 +1,32 @@
-import { docker, dockerResult, inspectContainers, serviceTasks } from "./docker";
+import { containerOfTask, currentTasks, dockerResult, inspectContainers, inspectService, serviceTasks } from "./docker";
+import type { ContainerRef } from "./engines";
 import { done, notYet, waitFor, type Probe } from "./wait";
 
-// "Healthy" as deploy.sh and `pulumi up` judge it: a service has all its replicas running (a task with
-// a healthcheck runs only once its container is healthy), a standalone container reports healthy. When
-// a wait fails, `diagnose` says why in the engine's own words: task states and errors, and the last
-// output of the failing health probe (which names the agent whose /health did not answer).
-
-/** `docker service ls`'s REPLICAS column ("2/2"), as deploy.sh reads it. */
-export async function replicasColumn(service: string): Promise<string | undefined> {
-    const lines = (await docker(["service", "ls", "--filter", `name=${service}`, "--format", "{{.Name}} {{.Replicas}}"])).split("\n");
-    return lines.map((l) => l.split(" ")).find(([name]) => name === service)?.[1];
-}
+// "Healthy" as the suite judges it, from what Swarm says about each task, never from `docker service
+// ls` counts (which keep counting a down node's tasks as running): a service has as many current
+// tasks as its replicas, every one `running` (a task with a healthcheck runs only once its container
+// is healthy); a standalone container reports healthy. When a wait fails, `diagnose` says why in the
+// engine's own words: task states and errors, and the last output of the failing health probe.
 
 export async function serviceReady(service: string): Promise<Probe<void>> {
-    const replicas = await replicasColumn(service);
-    const [running, desired] = (replicas ?? "").split("/");
-    return replicas !== undefined && running === desired ? done(undefined) : notYet(`${service} ${replicas ?? "missing"}`);
+    const replicas = (await inspectService(service)).Spec.Mode.Replicated?.Replicas ?? 1;
+    const states = (await currentTasks(service)).map((t) => t.Status.State);
+    const running = states.filter((s) => s === "running").length;
+    return running === replicas && states.length === replicas ? done(undefined) : notYet(`${service} ${running}/${replicas} running (${states.join(", ") || "no task"})`);
 }
 
-export async function containerReady(container: string): Promise<Probe<void>> {
-    const result = await dockerResult(["inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", container]);
+export async function containerReady(container: ContainerRef): Promise<Probe<void>> {
+    const result = await dockerResult(["-H", container.engine, "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", container.id]);
     const status = result.code === 0 ? result.stdout.trim() : "missing";
-    return status === "healthy" ? done(undefined) : notYet(`${container} ${status}`);
+    return status === "healthy" ? done(undefined) : notYet(`${container.id} ${status}`);
 }
 
 export interface Workloads {
     readonly services: readonly string[];
-    readonly containers: readonly string[];
+    readonly containers: readonly ContainerRef[];
 }
 
-/** Polls every `intervalMs` until all are ready, like deploy.sh's wait loops. */
+/** Polls every `intervalMs` until all are ready. */
 export async function waitReady(what: string, workloads: Workloads, timeoutMs: number, intervalMs: number): Promise<void> {
     try {
         await waitFor(what, { timeoutMs, intervalMs }, async () => {
@@ -51,23 +48,24 @@ function lastHealthOutput(logs: readonly { readonly Output: string }[] | undefin
 export async function diagnose(workloads: Workloads): Promise<string> {
     const lines: string[] = [];
     for (const service of workloads.services) {
-        if ((await serviceReady(service)).done) {
+        const ready = await serviceReady(service).catch((error: unknown) => notYet(String(error)));
+        if (ready.done) {
             continue;
         }
         // The newest few tasks, whatever their desired state: a rejected task is no longer meant to run.
         const tasks = (await serviceTasks(service).catch(() => [])).slice(0, 3);
-        const ids = tasks.flatMap((t) => (t.Status.ContainerStatus?.ContainerID ? [t.Status.ContainerStatus.ContainerID] : []));
+        const refs = (await Promise.all(tasks.map((t) => containerOfTask(t).catch(() => undefined)))).flatMap((r) => (r ? [r] : []));
         // Containers of failed tasks are kept a while, with the health probes that failed them.
-        const containers = (await Promise.all(ids.map((id) => inspectContainers([id]).catch(() => [])))).flat().filter((c) => (c.State.Health?.Log ?? []).length > 0).slice(0, 1);
+        const containers = (await Promise.all(refs.map((ref) => inspectContainers([ref]).catch(() => [])))).flat().filter((c) => (c.State.Health?.Log ?? []).length > 0).slice(0, 1);
         const taskText = tasks.map((t) => `${t.Status.State}${t.Status.Err ? ` (${t.Status.Err})` : ""}`).join(", ") || "no task";
-        lines.push(`  ${service}: ${await replicasColumn(service) ?? "missing"} running; tasks: ${taskText}${containers.map((c) => lastHealthOutput(c.State.Health?.Log)).join("")}`);
+        lines.push(`  ${ready.state}; tasks: ${taskText}${containers.map((c) => lastHealthOutput(c.State.Health?.Log)).join("")}`);
     }
     for (const container of workloads.containers) {
         if ((await containerReady(container)).done) {
             continue;
         }
         const [view] = await inspectContainers([container]).catch(() => []);
-        lines.push(`  ${container}: ${view ? `${view.State.Status}, health ${view.State.Health?.Status ?? "none"}${lastHealthOutput(view.State.Health?.Log)}` : "missing"}`);
+        lines.push(`  ${container.id}: ${view ? `${view.State.Status}, health ${view.State.Health?.Status ?? "none"}${lastHealthOutput(view.State.Health?.Log)}` : "missing"}`);
     }
     return lines.length > 0 ? `Not ready:\n${lines.join("\n")}` : "Everything is ready now.";
 }

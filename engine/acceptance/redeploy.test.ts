@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { docker, execIn, runningContainers } from "./docker";
 import { acceptance } from "./hooks";
-import { allContainers, allServices, renders } from "./lookup";
+import { engineOf, MACHINES, type ContainerRef } from "./engines";
+import { allContainers, allServices, renders, standalone } from "./lookup";
 import { deployOneByOne, oneByOneSteps, pollIntervalOf } from "./one-by-one";
 import { removeContainer } from "./operator";
 import type { PhaseTime } from "./deploy-script";
@@ -21,7 +22,7 @@ interface Marker {
     readonly volume: string;
     /** A workload that mounts it, and where. */
     readonly service?: string;
-    readonly container?: string;
+    readonly container?: ContainerRef;
     readonly target: string;
     readonly text: string;
 }
@@ -38,14 +39,14 @@ function markers(): Marker[] {
     }
     for (const c of allContainers(a)) {
         for (const [volume, target] of c.volumes) {
-            seen.set(volume, seen.get(volume) ?? { volume, container: c.name, target, text: `${volume} ${stamp}` });
+            seen.set(volume, seen.get(volume) ?? { volume, container: standalone(c), target, text: `${volume} ${stamp}` });
         }
     }
     return [...seen.values()];
 }
 
-async function containerFor(marker: Marker): Promise<string> {
-    const [container] = marker.service ? await runningContainers(marker.service) : [marker.container ?? ""];
+async function containerFor(marker: Marker): Promise<ContainerRef> {
+    const [container] = marker.service ? await runningContainers(marker.service) : marker.container ? [marker.container] : [];
     if (!container) {
         throw new Error(`${marker.service ?? ""} has no running task`);
     }
@@ -76,11 +77,11 @@ describe("removing and redeploying the stacks", function () {
             }
         }
         await waitFor(`the stack ${STACK_NAMESPACE} to be gone`, { timeoutMs: REMOVAL_WAIT_MS }, async () => {
-            const left = (await docker(["ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK_NAMESPACE}`])).trim();
+            const left = (await Promise.all(MACHINES.map((m) => docker(["-H", engineOf(m), "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK_NAMESPACE}`])))).join("").trim();
             const services = (await docker(["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK_NAMESPACE}`])).trim();
             return left === "" && services === "" ? done(undefined) : notYet(`services: ${services.split("\n").length}, containers: ${left.split("\n").length}`);
         });
-        const volumes = (await docker(["volume", "ls", "--format", "{{.Name}}"])).split("\n");
+        const volumes = (await Promise.all(MACHINES.map((m) => docker(["-H", engineOf(m), "volume", "ls", "--format", "{{.Name}}"])))).join("\n").split("\n");
         expect(volumes).to.include.members(written.map((m) => m.volume));
     });
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { execIn } from "./docker";
+import type { ContainerRef } from "./engines";
 import { acceptance } from "./hooks";
 import { containerOf, service } from "./lookup";
 
@@ -7,7 +8,7 @@ import { containerOf, service } from "./lookup";
 // Docker secret). That a written key outlives its task is in faults.test.ts.
 
 /** Sends Redis commands (inline form) from inside a container with busybox nc; returns the replies. */
-async function redisFrom(container: string, commands: readonly string[]): Promise<string> {
+async function redisFrom(container: ContainerRef, commands: readonly string[]): Promise<string> {
     const lines = [...commands, "QUIT"].map((c) => `${c}\\r\\n`).join("");
     const result = await execIn(container, `printf "${lines}" | timeout 5 nc "$REDIS_HOST" "$REDIS_PORT"`);
     return result.stdout.replace(/\r/g, "").trim();

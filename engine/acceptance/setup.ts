@@ -3,18 +3,19 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../../config/load";
 import { anchorNetworks, gpuNetworks } from "./anchor";
 import { runDeployScript, type ScriptRun } from "./deploy-script";
-import { cascadeObjects, describeInventory } from "./inventory";
+import { nodeOf, type Machine } from "./engines";
 import { renderStack } from "./render";
 import type { Rendered } from "./rendered";
 import { secretFilesOf, writeSecrets, type RunSecrets } from "./secrets";
-import { GPU_KIND, IMAGE_REGISTRY, IMAGE_TAG, machineLabel, publishedPortReplicas, stackConfigFile, type AcceptanceStack } from "./stack-configs";
-import { WORK_DIR, writeState } from "./state";
-import { advertisedResources, engineInfo, ensureSwarmManager, labelNode, localSubnetConflicts, nodeSize, tagImages } from "./swarm";
+import { GPU_KIND, IMAGE_REGISTRY, IMAGE_TAG, publishedPortReplicas, stackConfigFile, type AcceptanceStack } from "./stack-configs";
+import { advertisedResources, engineInfo, labelNodes, localSubnetConflicts, nodeSize, tagImages } from "./swarm";
 import { readSourceTopology, scaledTopology, type NodeSize } from "./topology";
+import { WORK_DIR } from "./work";
 
-// What the suite stands on, built in the order an operator follows (README, "Deploy for real"):
-// the engine as a Swarm manager with the node labelled and the GPU advertised, the images, the stack
-// configs, the rendered files, the secret files, then deploy.sh of mainpc and of pc2.
+// What the suite stands on, built in the order an operator follows (README, "Deploy for real"): the
+// two-node swarm (engine/engines.sh) with each node labelled as production pins its groups and
+// advertising its GPU, the images on both engines, the stack configs, the rendered files, the secret
+// files, then deploy.sh of mainpc and then of pc2, both through the manager.
 
 /** The image every group's tag points to (engine/images/build.sh). */
 export const STANDIN_IMAGE = "cascade-standin:local";
@@ -25,8 +26,7 @@ const DEPLOY_MS_PER_PHASE = 60_000;
 const DEPLOY_SETUP_MS = 30_000;
 
 export interface Acceptance {
-    readonly nodeId: string;
-    /** `kind=value` generic resources the node advertises. */
+    /** `kind=value` generic resources MainPC's node advertises. */
     readonly advertised: readonly string[];
     readonly secrets: RunSecrets;
     readonly mainpc: Rendered;
@@ -34,17 +34,6 @@ export interface Acceptance {
     /** MainPC rendered with its GPU groups asking for one GPU more than the node advertises. */
     readonly gpuVariant: Rendered;
     readonly phased: readonly ScriptRun[];
-}
-
-/** Refuses an engine that holds Cascade objects this suite did not create. */
-export async function claimEngine(): Promise<void> {
-    const info = await engineInfo();
-    const found = await cascadeObjects(info.Swarm.ControlAvailable);
-    if (found.length > 0) {
-        throw new Error(`this engine already holds Cascade objects that the suite did not create (${describeInventory(found)}). ` +
-            "The suite removes what it creates, so it will not run beside them: remove them, or run it on another engine");
-    }
-    writeState({ swarmCreated: false, labelsAdded: [], imageTags: [] });
 }
 
 function write(file: string, text: string): string {
@@ -88,10 +77,12 @@ function writeConfigs(node: NodeSize, gpus: number): Configs {
     };
 }
 
-/** The labels that pin both machines' groups to the one node, and the groups' own (gpu: rtx4090). */
-function nodeLabels(): Record<string, string> {
+/** Each machine's node labels as production sets them: the machine's pin and its groups' own (gpu: rtx4090). */
+function nodeLabels(): Record<Machine, Record<string, string>> {
     const topology = readSourceTopology();
-    return Object.assign({}, machineLabel("mainpc"), machineLabel("pc2"), ...topology.groups.map((g) => g.nodeLabels ?? {}));
+    const of = (machine: Machine) => Object.assign({}, topology.machines[machine]?.nodeLabels ?? {},
+        ...topology.groups.filter((g) => g.machine === machine).map((g) => g.nodeLabels ?? {})) as Record<string, string>;
+    return { mainpc: of("mainpc"), pc2: of("pc2") };
 }
 
 function groupImages(): string[] {
@@ -104,16 +95,16 @@ function deployTimeout(rendered: Rendered): number {
 }
 
 export async function setUp(log: (line: string) => void): Promise<Acceptance> {
-    const nodeId = await ensureSwarmManager();
-    await labelNode(nodeId, nodeLabels());
-    const advertised = await advertisedResources(nodeId);
+    await labelNodes(nodeLabels());
+    const advertised = await advertisedResources("mainpc");
     const gpus = advertised.filter((r) => r.startsWith(`${GPU_KIND}=`)).length;
     if (gpus === 0) {
-        throw new Error(`the node advertises no ${GPU_KIND} generic resource (${advertised.join(", ") || "none"}): start the engine with engine/setup-engine.sh --generic-resource ${GPU_KIND}=GPU-fake0`);
+        throw new Error(`MainPC's node advertises no ${GPU_KIND} generic resource (${advertised.join(", ") || "none"}): engine/engines.sh starts it with one`);
     }
     await tagImages(STANDIN_IMAGE, groupImages());
 
-    const configs = writeConfigs(nodeSize(await engineInfo()), gpus);
+    // Both engines run on this one machine: its size is each node's, and the scaling fits all groups in it.
+    const configs = writeConfigs(nodeSize(await engineInfo("mainpc")), gpus);
     configs.notes.forEach((note) => log(`adapted to this machine: ${note}`));
     const [mainpc, pc2, gpuVariant] = await Promise.all([
         renderStack("mainpc", configs.mainpc, path.join(RENDER_DIR, "mainpc")),
@@ -133,7 +124,7 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
     // Both settle before either failure is reported: a rejected anchor must not leave deploy.sh running.
     const [deployed, anchored] = await Promise.allSettled([
         runDeployScript(mainpc, secrets.dir, deployTimeout(mainpc)),
-        anchorNetworks(anchor, nodeId, STANDIN_IMAGE),
+        anchorNetworks(anchor, await nodeOf("mainpc"), STANDIN_IMAGE),
     ]);
     if (deployed.status === "rejected") {
         throw deployed.reason;
@@ -145,5 +136,5 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
     log(`mainpc deploy.sh: ${mainpcRun.wallSeconds.toFixed(1)} s`);
     const pc2Run = await runDeployScript(pc2, secrets.dir, deployTimeout(pc2));
     log(`pc2 deploy.sh: ${pc2Run.wallSeconds.toFixed(1)} s`);
-    return { nodeId, advertised, secrets, mainpc, pc2, gpuVariant, phased: [mainpcRun, pc2Run] };
+    return { advertised, secrets, mainpc, pc2, gpuVariant, phased: [mainpcRun, pc2Run] };
 }

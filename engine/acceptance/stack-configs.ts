@@ -2,11 +2,13 @@ import { stringify } from "yaml";
 import type { z } from "zod";
 import { NAMESPACE } from "../../config/load";
 import type { stackConfigSchema } from "../../config/schema/stack";
+import { engineOf } from "./engines";
 import type { NodeSize, TopologyInput } from "./topology";
 
 // The acceptance stack configs, written at run time for this node. Typed by the stack schema's input,
 // so a key the program does not know fails the type-check, and `npm run plan` validates the rest.
 // Secrets are not in them: the plan renders without values, and deploy.sh reads them from files.
+// They change only resources, images and Docker hosts (and dnsrr, below): placement is production's.
 
 type StackSettings = Omit<z.input<typeof stackConfigSchema>, "redisPassword" | "zmqCertificates">;
 
@@ -14,18 +16,8 @@ type StackSettings = Omit<z.input<typeof stackConfigSchema>, "redisPassword" | "
 export const IMAGE_REGISTRY = "cascade";
 export const IMAGE_TAG = "acceptance";
 export const REDIS_IMAGE = "cascade-redis:local";
-export const DOCKER_SOCKET = "unix:///var/run/docker.sock";
-/** The stack default of cascade:gpu.genericResourceKind, which setup-engine.sh makes the node advertise. */
+/** The stack default of cascade:gpu.genericResourceKind, which engine/engines.sh makes both nodes advertise. */
 export const GPU_KIND = "gpu";
-
-/**
- * The node label that pins a machine's groups in the acceptance run. The stacks normally pin with
- * `system == mainpc` and `system == pc2`, which one node cannot both satisfy: each machine gets a
- * label key of its own, and the node carries both.
- */
-export function machineLabel(machine: string): Readonly<Record<string, string>> {
-    return { [`cascade.acceptance.${machine}`]: "true" };
-}
 
 export interface AcceptanceStack {
     readonly machine: string;
@@ -42,9 +34,10 @@ function stackSettings(stack: AcceptanceStack): StackSettings {
         machine: stack.machine,
         topology: stack.topologyFile,
         capacity: { cpus: stack.node.cpus, memory: stack.node.memoryBytes, gpus: stack.gpus },
-        docker: { managerHost: DOCKER_SOCKET, engineHost: DOCKER_SOCKET },
+        // Services, networks and secrets through the manager (MainPC); volumes and standalone
+        // containers on the machine's own engine. Placement is production's: no nodeLabels here.
+        docker: { managerHost: engineOf("mainpc"), engineHost: engineOf(stack.machine) },
         images: { registry: IMAGE_REGISTRY, tag: IMAGE_TAG, redis: REDIS_IMAGE },
-        nodeLabels: { ...machineLabel(stack.machine) },
         // No IPVS in this kernel: virtual IPs do not answer, task IPs do (engine/README.md).
         swarm: { endpointMode: "dnsrr" },
         // Both stacks are rendered offline: PC2 finds MainPC's networks by name, not through state.
@@ -65,7 +58,7 @@ export function stackConfigFile(stack: AcceptanceStack): string {
 /**
  * Groups that publish a port run one replica here. With endpointMode dnsrr the program publishes ports
  * in host mode (the routing mesh needs a virtual IP), and a node binds a host port once: Swarm leaves
- * the other replicas pending with "host-mode port already in use on 1 node". A machine is one node.
+ * the other replicas pending with "host-mode port already in use on 1 node". Each machine is one node.
  */
 export function publishedPortReplicas(topology: TopologyInput): { replicas: Record<string, number>; notes: string[] } {
     const groups = topology.groups.filter((g) => g.replicas > 1 && g.agents.some((a) => a.loadBalanced === true));

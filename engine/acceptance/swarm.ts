@@ -1,82 +1,63 @@
 import { overlaps } from "./cidr";
-import { docker, genericResourceText, inspectNetwork, inspectNode } from "./docker";
-import { updateState, type RunState } from "./state";
+import { docker, genericResourceText, inspectNode, type NetworkView } from "./docker";
+import { engineOf, MACHINES, nodeOf, type Machine } from "./engines";
 import type { NodeSize } from "./topology";
 
-// Puts the engine in the state the rendered stacks expect of a machine: a Swarm manager whose node
-// carries the labels that pin the groups and advertises the GPU, and the group images present under
-// the names the stack configs give them. Every change is recorded (state.ts) before the next one.
+// Puts the two-node swarm in the state production expects of MainPC and PC2 (README, "Deploy for
+// real"): each node labelled as the topology pins its machine's groups, each advertising its GPU, and
+// the group images present on both engines under the names the stack configs give them. The engines
+// are the run's own (engine/engines.sh), thrown away after it, so nothing here needs undoing.
 
 interface EngineInfo {
     readonly NCPU: number;
     readonly MemTotal: number;
-    readonly Swarm: { readonly LocalNodeState: string; readonly NodeID: string; readonly ControlAvailable: boolean };
 }
 
-export async function engineInfo(): Promise<EngineInfo> {
-    return JSON.parse(await docker(["info", "--format", "{{json .}}"])) as EngineInfo;
+export async function engineInfo(machine: Machine): Promise<EngineInfo> {
+    return JSON.parse(await docker(["-H", engineOf(machine), "info", "--format", "{{json .}}"])) as EngineInfo;
 }
 
 export function nodeSize(info: EngineInfo): NodeSize {
     return { cpus: info.NCPU, memoryBytes: info.MemTotal };
 }
 
-/** Joins a swarm of its own when the engine is in none; refuses a node that cannot manage one. */
-export async function ensureSwarmManager(): Promise<string> {
-    const info = await engineInfo();
-    if (info.Swarm.LocalNodeState === "inactive") {
-        // The loopback address: a one-node swarm whose traffic never leaves the machine.
-        await docker(["swarm", "init", "--advertise-addr", "127.0.0.1"]);
-        updateState((s) => ({ ...s, swarmCreated: true }));
-    } else if (!info.Swarm.ControlAvailable) {
-        throw new Error(`the engine is in a swarm (${info.Swarm.LocalNodeState}) but is not a manager: the stacks must be deployed on a manager`);
-    }
-    const nodeId = (await engineInfo()).Swarm.NodeID;
-    updateState((s) => ({ ...s, nodeId }));
-    return nodeId;
-}
-
-/** Adds the labels; refuses one that the node already has with another value (it is somebody's). */
-export async function labelNode(nodeId: string, labels: Readonly<Record<string, string>>): Promise<void> {
-    const current = (await inspectNode(nodeId)).Spec.Labels ?? {};
-    for (const [key, value] of Object.entries(labels)) {
-        if (current[key] === value) {
-            continue;
-        }
-        if (key in current) {
-            throw new Error(`node label ${key} is already set to "${current[key]}"; the acceptance run needs "${value}". Run it on another engine, or remove the label`);
-        }
-        await docker(["node", "update", "--label-add", `${key}=${value}`, nodeId]);
-        updateState((s) => ({ ...s, labelsAdded: [...s.labelsAdded, `${key}=${value}`] }));
+/** Labels each machine's node, on the manager, with `docker node update --label-add`. */
+export async function labelNodes(labels: Readonly<Record<Machine, Readonly<Record<string, string>>>>): Promise<void> {
+    for (const machine of MACHINES) {
+        const flags = Object.entries(labels[machine]).flatMap(([k, v]) => ["--label-add", `${k}=${v}`]);
+        await docker(["node", "update", ...flags, await nodeOf(machine)]);
     }
 }
 
-/** The generic resources the node advertises, as `kind=value`. */
-export async function advertisedResources(nodeId: string): Promise<string[]> {
-    return ((await inspectNode(nodeId)).Description.Resources.GenericResources ?? []).map(genericResourceText);
+/** The generic resources a machine's node advertises, as `kind=value`. */
+export async function advertisedResources(machine: Machine): Promise<string[]> {
+    return ((await inspectNode(await nodeOf(machine))).Description.Resources.GenericResources ?? []).map(genericResourceText);
 }
 
-/** Gives a local image the names the stacks use (no registry: the tags are the images). */
+/** Gives a local image the names the stacks use, on every engine (no registry: the tags are the images). */
 export async function tagImages(source: string, tags: readonly string[]): Promise<void> {
-    for (const tag of tags) {
-        updateState((s): RunState => ({ ...s, imageTags: [...new Set([...s.imageTags, tag])] }));
-        await docker(["tag", source, tag]);
+    for (const machine of MACHINES) {
+        for (const tag of tags) {
+            await docker(["-H", engineOf(machine), "tag", source, tag]);
+        }
     }
 }
 
 /**
- * Local networks whose subnet overlaps one the overlays need. Swarm rejects every task on such an
- * overlay with "Pool overlaps with other one on this address space". docker_gwbridge, which a swarm
- * node creates and which outlives the swarm, takes the first free /16 of 172.17-172.31; a dockerd
- * that has had bridges removed (docker_gwbridge among them) does not reuse their /16 until it
- * restarts, so on a well-used engine it can land on 172.20.
+ * Local networks of either engine whose subnet overlaps one the overlays need. Swarm rejects every
+ * task on such an overlay with "Pool overlaps with other one on this address space" (docker_gwbridge
+ * takes the first free /16 of 172.17-172.31 on each node).
  */
 export async function localSubnetConflicts(subnets: readonly string[]): Promise<string[]> {
-    const names = (await docker(["network", "ls", "--filter", "scope=local", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
     const conflicts: string[] = [];
-    for (const name of names) {
-        for (const used of ((await inspectNetwork(name)).IPAM.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : []))) {
-            conflicts.push(...subnets.filter((s) => overlaps(s, used)).map((s) => `${name} (${used}) overlaps ${s}`));
+    for (const machine of MACHINES) {
+        const engine = ["-H", engineOf(machine)];
+        const names = (await docker([...engine, "network", "ls", "--filter", "scope=local", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
+        for (const name of names) {
+            const [network] = JSON.parse(await docker([...engine, "network", "inspect", name])) as NetworkView[];
+            for (const used of (network.IPAM.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : []))) {
+                conflicts.push(...subnets.filter((s) => overlaps(s, used)).map((s) => `${machine}: ${name} (${used}) overlaps ${s}`));
+            }
         }
     }
     return conflicts;

@@ -21,7 +21,7 @@
 # bytes keeps the existing image, and any change (a script here, an upgraded Debian package or
 # library) rebuilds it. Names can be changed with CASCADE_STANDIN_IMAGE and CASCADE_REDIS_IMAGE.
 #
-# Needs a running engine (engine/setup-engine.sh) and the Debian packages busybox-static and
+# Needs a running engine (DOCKER_HOST; engine/engines.sh starts the suite's) and the Debian packages busybox-static and
 # redis-tools, which it installs with apt-get when it runs as root. Neither package starts a
 # service: redis-tools carries the server binary (Debian's redis-server package only adds the
 # system service around it).
@@ -43,7 +43,7 @@ log() { echo "build.sh: $*"; }
 cannot() { echo "build.sh: $*" >&2; exit 3; }
 
 require_engine() {
-    docker info >/dev/null 2>&1 || cannot "no Docker engine answers; run engine/setup-engine.sh first"
+    docker info >/dev/null 2>&1 || cannot "no Docker engine answers; run engine/engines.sh up first and set DOCKER_HOST"
 }
 
 require_packages() {
