@@ -167,7 +167,7 @@ down() {
 case "${1:-}" in
     up) install=0; [ "${CI:-}" = true ] && install=1; [ "${2:-}" = --install ] && install=1; up "$install" ;;
     down) down ;;
-    stop) [ -n "${2:-}" ] || exit 2; stop_engine "$2" ;;
+    stop) [ -n "${2:-}" ] || exit 2; stop_engine "$2" TERM ;;
     start) [ -n "${2:-}" ] || exit 2; start_engine "$2" ;;
     *) echo "usage: $0 up [--install] | down | stop MACHINE | start MACHINE" >&2; exit 2 ;;
 esac

@@ -65,6 +65,9 @@ fi
 # What a run killed outright left behind (engines.sh knows its PIDs); nothing when there is none.
 bash engine/engines.sh down >/dev/null
 trap finish EXIT
+# An interrupt before mocha starts still ends through finish (bash runs no EXIT trap on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 run_step engine/engines.sh up
 case $status in

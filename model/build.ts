@@ -241,7 +241,7 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         },
         agents,
         manifest,
-        health: healthOf(agents.filter((a) => !a.optional).map((a) => a.healthPort), group.healthcheck ?? topology.defaults.healthcheck),
+        health: healthOf(agents.filter((a) => !a.optional), group.healthcheck ?? topology.defaults.healthcheck),
         mounts,
         secrets: ctx.secretFiles,
         external: publishedPorts.length > 0 || group.egress,

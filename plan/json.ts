@@ -2,6 +2,7 @@ import { ruleGroups } from "../model/monitoring/rules";
 import { mandatoryViolations } from "../policy/evaluate";
 import type { Plan } from "./assemble";
 import { maskSecrets } from "./mask";
+import { networkNamesById } from "./network-names";
 
 // The plan as one JSON document (`--json`): the resources as the provider would receive them, with
 // secret values masked; every policy verdict and violation; the budgets, ports and groups.
@@ -65,6 +66,8 @@ export function planJson(plan: Plan) {
             rules: ruleGroups(model.monitoring.machines),
             ui: model.monitoring.ui,
         },
+        /** Network ids (as services and containers refer to them) to Docker names. */
+        networkNames: Object.fromEntries(networkNamesById(plan.capture)),
         result: { ok: mandatory === 0, mandatoryViolations: mandatory },
     };
 }

@@ -269,7 +269,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
                     const group = plan.model.groups.find((g) => g.name === name);
                     const key = name.replace(/^cascade-/, "");
                     const deploy = group?.runAs === "service" ? position(`stack deploy --resolve-image "$CASCADE_RESOLVE_IMAGE" -c ${phase.phase}-${name}.yml cascade`) : position(`up -d --no-deps ${key}`);
-                    const wait = group?.runAs === "service" ? position(`wait_service "$CASCADE_DOCKER_HOST_${stack.toUpperCase()}_MANAGER" cascade_${key} ${convergeSeconds(name)}`) : matching(new RegExp(`wait_container "\\$CASCADE_DOCKER_HOST_[A-Z0-9_]+" ${name} \\d+`));
+                    const wait = group?.runAs === "service" ? matching(new RegExp(`wait_service "\\$CASCADE_DOCKER_HOST_${stack.toUpperCase()}_MANAGER" "\\$CASCADE_DOCKER_HOST_[A-Z0-9_]+" cascade_${key} ${convergeSeconds(name)} "\\$since_`)) : matching(new RegExp(`wait_container "\\$CASCADE_DOCKER_HOST_[A-Z0-9_]+" ${name} \\d+`));
                     expect(deploy).to.be.greaterThan(start);
                     expect(wait).to.be.greaterThan(deploy);
                     previous = Math.max(previous, wait);

@@ -1,5 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
+import { taskHealthySeconds } from "../../model/converge";
 import type { GroupModel } from "../../model/types";
 import { capabilityReadBack, containerCpus, containerDuration } from "./read-back";
 
@@ -36,13 +37,9 @@ export function containerHealthcheckArgs(group: GroupModel): docker.types.input.
     };
 }
 
-/**
- * How long `pulumi up` waits for the container to turn healthy: the start period plus every retry,
- * with one interval of slack.
- */
+/** How long `pulumi up` waits for the container to turn healthy (model/converge.ts). */
 export function waitTimeoutSeconds(group: GroupModel): number {
-    const { startPeriodSeconds, intervalSeconds, timeoutSeconds, retries } = group.health;
-    return Math.ceil(startPeriodSeconds + (retries + 1) * (intervalSeconds + timeoutSeconds));
+    return taskHealthySeconds(group.health);
 }
 
 /**

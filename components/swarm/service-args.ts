@@ -1,5 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
+import { convergeWithRollbackSeconds } from "../../model/converge";
 import { nanoCpus } from "../../model/units";
 import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
 import { dockerLabels } from "../labels";
@@ -20,18 +21,12 @@ export const SERVICE_OPTIONS = { deleteBeforeReplace: true, ignoreChanges: ["tas
 
 /**
  * How long `pulumi up` waits for a service's tasks to be running and healthy before moving on: long
- * enough for a rolling update of every task and, when it fails, Swarm's rollback of each, so that a
- * failed update ends with the provider's "service rollback completed: <Swarm's reason>" rather than a
- * timeout while Swarm is still at work. A task needs its start period and every retry to turn healthy,
- * then the update delay and monitor period; never less than ten minutes.
+ * enough for a rolling update of every task and, when it fails, Swarm's rollback of each
+ * (model/converge.ts), so that a failed update ends with the provider's "service rollback completed:
+ * <Swarm's reason>" rather than a timeout while Swarm is still at work.
  */
 export function convergeArgs(spec: Pick<ServiceSpec, "replicas" | "health" | "updatePolicy">): docker.types.input.ServiceConvergeConfig {
-    const { health, updatePolicy } = spec;
-    const perTask = health.startPeriodSeconds + (health.retries + 1) * (health.intervalSeconds + health.timeoutSeconds)
-        + updatePolicy.delaySeconds + updatePolicy.monitorSeconds;
-    // Parallelism 0 updates every task at once.
-    const rounds = updatePolicy.parallelism > 0 ? Math.ceil(spec.replicas / updatePolicy.parallelism) : 1;
-    return { delay: serviceDuration(5), timeout: serviceDuration(Math.max(600, Math.ceil(2 * rounds * perTask))) };
+    return { delay: serviceDuration(5), timeout: serviceDuration(convergeWithRollbackSeconds(spec.health, spec.replicas, spec.updatePolicy)) };
 }
 
 export function healthcheckArgs(health: HealthModel): docker.types.input.ServiceTaskSpecContainerSpecHealthcheck {

@@ -17,6 +17,8 @@ import { secondsSince } from "./wait";
 export interface PhaseTime {
     readonly label: string;
     readonly seconds: number;
+    /** The program's phase the time belongs to (one-by-one steps). */
+    readonly phase?: number;
 }
 
 export interface ScriptRun {
@@ -32,14 +34,14 @@ function workloadsOf(rendered: Rendered): Workloads {
     };
 }
 
-export async function runDeployScript(rendered: Rendered, secretsDir: string, timeoutMs: number): Promise<ScriptRun> {
+export async function runDeployScript(rendered: Rendered, secretsDir: string, timeoutMs: number, env: Readonly<Record<string, string>> = {}): Promise<ScriptRun> {
     const log = `${rendered.dir}.deploy.log`;
     const started = performance.now();
     const output: string[] = [];
     const marks: { label: string; at: number }[] = [];
     // In the suite's process group, so that an interrupt of the suite stops it too.
     const child = spawn("bash", [path.join(rendered.dir, "deploy.sh")], {
-        env: { ...process.env, ...operatorEnvironment(secretsDir) },
+        env: { ...process.env, ...operatorEnvironment(secretsDir), ...env },
         stdio: ["ignore", "pipe", "pipe"],
     });
     const onLine = (line: string) => {

@@ -30,6 +30,7 @@ export interface TaskView {
 }
 
 export interface ContainerView {
+    readonly Id: string;
     readonly Config: { readonly Env: readonly string[] | null };
     readonly State: { readonly Status: string; readonly Running: boolean; readonly Health?: { readonly Status: string; readonly Log: readonly { readonly Output: string }[] } };
     readonly HostConfig: { readonly Devices: readonly { readonly PathOnHost: string; readonly PathInContainer: string }[] | null };

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { docker, execIn, inspectContainer, inspectService, runningContainers, serviceTasks } from "./docker";
+import { containerOfTask, docker, execIn, inspectContainer, inspectService, runningContainers, serviceTasks } from "./docker";
 import type { ContainerRef } from "./engines";
 import { acceptance } from "./hooks";
-import { allServices, service } from "./lookup";
+import { allServices, machineOfService, service } from "./lookup";
 import { serviceReady } from "./readiness";
 import type { RenderedService } from "./rendered";
-import { BROKEN_ENV, startBrokenUpdate, type BrokenUpdate } from "./rollback";
+import { startBrokenDeploy, type BrokenUpdate } from "./rollback";
 import { done, notYet, waitFor } from "./wait";
 
 // The engine recovering from faults with the restart, update and rollback settings the program
@@ -43,7 +43,9 @@ describe("faults", function () {
     const killTarget = () => lastService((s) => s.replicas > 1 && s.gpus === 0, "with more than one replica");
 
     before(async function () {
-        broken = await startBrokenUpdate(rollbackTarget().name);
+        const a = acceptance();
+        const target = rollbackTarget();
+        broken = await startBrokenDeploy(machineOfService(a, target.name) === "pc2" ? a.pc2 : a.mainpc, target, a.secrets.dir);
     });
 
     it("a killed task is replaced, and the service is back to its replicas, healthy", async function () {
@@ -66,7 +68,7 @@ describe("faults", function () {
         expect(await cli(running[0], "GET", "cascade:acceptance")).to.equal(value);
     });
 
-    it("an update whose new tasks never turn healthy is rolled back to the previous spec", async function () {
+    it("a release whose new tasks never turn healthy, deployed with deploy.sh, is rolled back; deploy.sh fails naming the service and the rollback; the health log names the agent", async function () {
         this.timeout(ROLLBACK_TEST_TIMEOUT_MS);
         const target = rollbackTarget();
         if (!broken) {
@@ -75,11 +77,17 @@ describe("faults", function () {
         const outcome = await broken.finish();
         console.log(`      (${target.name}: ${outcome.state} ${outcome.seconds.toFixed(0)} s after the update)`);
         expect(outcome.state).to.equal("rollback_completed");
+        expect(outcome.deployFailure, "deploy.sh's failure").to.match(new RegExp(`deploy\\.sh: ${target.name}: update rollback_`));
         const after = await inspectService(target.name);
-        expect(after.Spec.TaskTemplate.ContainerSpec.Env ?? [], "the spec's environment").to.not.include(BROKEN_ENV);
         expect(after.Spec, "the spec, as before the update").to.deep.equal(outcome.before.Spec);
-        const failed = (await serviceTasks(target.name)).filter((t) => t.Status.State === "failed").map((t) => t.Status.Err ?? "");
+        const failedTasks = (await serviceTasks(target.name)).filter((t) => t.Status.State === "failed");
+        const failed = failedTasks.map((t) => t.Status.Err ?? "");
         expect(failed.some((err) => /unhealthy container/.test(err)), `a task failed as unhealthy (${failed.join("; ")})`).to.equal(true);
+        const logs = await Promise.all(failedTasks.map(async (t) => {
+            const ref = await containerOfTask(t);
+            return ref ? (await inspectContainer(ref)).State.Health?.Log.map((l) => l.Output).join("") ?? "" : "";
+        }));
+        expect(logs.join("\n"), "the failed task's health log").to.contain(`unhealthy: ${outcome.agent.name} (${outcome.agent.healthPort})`);
         expect((await serviceReady(target.name)).done, `${target.name} running again`).to.equal(true);
     });
 });

@@ -52,3 +52,11 @@ describe("both stacks deployed from their rendered files", function () {
         }).to.deep.equal({ driver: "overlay", scope: "swarm", internal: true, attachable: true, subnets: ["172.20.0.0/16"] });
     });
 });
+
+describe("deploy order", function () {
+    it("pc2's deploy.sh before mainpc's fails at once with \"deploy mainpc first\" and creates nothing", function () {
+        const { failure, created } = acceptance().pc2First;
+        expect(failure, "the failure").to.match(/deploy mainpc first/);
+        expect(created, "Cascade objects on the engines").to.deep.equal([]);
+    });
+});

@@ -1,3 +1,4 @@
+import { config } from "chai";
 import type { Context } from "mocha";
 import { setUp, type Acceptance } from "./setup";
 
@@ -19,6 +20,9 @@ export function acceptance(): Acceptance {
 }
 
 const log = (line: string) => console.log(`  [acceptance] ${line}`);
+
+// A failed assertion on a deploy's output shows the whole of it.
+config.truncateThreshold = 0;
 
 export const mochaHooks = {
     async beforeAll(this: Context): Promise<void> {

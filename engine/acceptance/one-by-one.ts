@@ -13,6 +13,7 @@ import { secondsSince } from "./wait";
 
 export interface Step {
     readonly label: string;
+    readonly phase: number;
     readonly workloads: Workloads;
     deploy(): Promise<void>;
 }
@@ -31,11 +32,13 @@ export function oneByOneSteps(rendered: Rendered, secretsDir: string): Step[] {
     return phases.flatMap((phase) => [
         ...rendered.stackFiles.filter((f) => f.phase === phase).map((file): Step => ({
             label: `${file.group} (phase ${phase})`,
+            phase,
             workloads: { services: file.services.map((s) => s.name), containers: [] },
             deploy: () => deployStackFile(rendered.dir, file, secretsDir),
         })),
         ...rendered.containers.filter((c) => c.phase === phase).map((container): Step => ({
             label: `${container.group} (phase ${phase}, container)`,
+            phase,
             workloads: { services: [], containers: [standalone(container)] },
             deploy: () => upContainer(rendered.dir, container, secretsDir),
         })),
@@ -48,7 +51,7 @@ export async function deployOneByOne(steps: readonly Step[], pollMs: number, ste
         const started = performance.now();
         await step.deploy();
         await waitReady(`${step.label} to be healthy`, step.workloads, stepTimeoutMs, pollMs);
-        times.push({ label: step.label, seconds: secondsSince(started) });
+        times.push({ label: step.label, seconds: secondsSince(started), phase: step.phase });
     }
     return times;
 }

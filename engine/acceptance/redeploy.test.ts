@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { docker, execIn, runningContainers } from "./docker";
+import { runDeployScript } from "./deploy-script";
+import { currentTasks, docker, execIn, inspectContainer, runningContainers } from "./docker";
 import { acceptance } from "./hooks";
 import { engineOf, MACHINES, type ContainerRef } from "./engines";
 import { allContainers, allServices, renders, standalone } from "./lookup";
@@ -58,6 +59,17 @@ const markerFile = (m: Marker) => `${m.target}/cascade-acceptance-marker`;
 describe("removing and redeploying the stacks", function () {
     let written: Marker[] = [];
     let oneByOne: PhaseTime[] = [];
+
+    it("an unchanged redeploy of mainpc with its deploy.sh restarts nothing", async function () {
+        this.timeout(STEP_TIMEOUT_MS * 3);
+        const a = acceptance();
+        const tasks = async () => (await Promise.all(a.mainpc.stackFiles.flatMap((f) => f.services).map(async (s) => (await currentTasks(s.name)).map((t) => `${s.name} ${t.ID}`)))).flat().sort();
+        const audio = async () => Promise.all(a.mainpc.containers.map(async (c) => (await inspectContainer(standalone(c))).Id));
+        const [beforeTasks, beforeContainers] = [await tasks(), await audio()];
+        await runDeployScript(a.mainpc, a.secrets.dir, STEP_TIMEOUT_MS * 3);
+        expect(await tasks(), "the services' tasks").to.deep.equal(beforeTasks);
+        expect(await audio(), "the standalone containers").to.deep.equal(beforeContainers);
+    });
 
     it("writes a marker into every named volume, through a task that mounts it", async function () {
         written = markers();

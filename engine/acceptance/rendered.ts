@@ -95,8 +95,16 @@ export interface RenderedNetwork {
     readonly subnets: readonly string[];
 }
 
+/** The parts of `npm run plan -- --json` the suite reads: the planned resources and network names. */
+export interface PlannedJson {
+    readonly resources: readonly { readonly type: string; readonly name: string; readonly inputs: Readonly<Record<string, unknown>> }[];
+    readonly networkNames: Readonly<Record<string, string>>;
+}
+
 export interface Rendered {
     readonly dir: string;
+    /** The plan the files were rendered from (set by render.ts). */
+    readonly plan?: PlannedJson;
     readonly stackFiles: readonly StackFile[];
     readonly containers: readonly RenderedContainer[];
     readonly networks: readonly RenderedNetwork[];

@@ -3,7 +3,9 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../../config/load";
 import { anchorNetworks, gpuNetworks } from "./anchor";
 import { runDeployScript, type ScriptRun } from "./deploy-script";
-import { nodeOf, type Machine } from "./engines";
+import { docker } from "./docker";
+import { engineOf, nodeOf, type Machine } from "./engines";
+import { secondsSince } from "./wait";
 import { renderStack } from "./render";
 import type { Rendered } from "./rendered";
 import { secretFilesOf, writeSecrets, type RunSecrets } from "./secrets";
@@ -34,6 +36,26 @@ export interface Acceptance {
     /** MainPC rendered with its GPU groups asking for one GPU more than the node advertises. */
     readonly gpuVariant: Rendered;
     readonly phased: readonly ScriptRun[];
+    /** pc2's deploy.sh run before mainpc's: how it failed, how fast, and what it left on the engines. */
+    readonly pc2First: { readonly failure: string; readonly seconds: number; readonly created: readonly string[] };
+}
+
+const MANAGED = "label=cascade.managed-by=pulumi";
+
+/** Cascade objects on the engines: pc2's volumes on its engine, secrets and services on the manager. */
+async function cascadeObjects(): Promise<string[]> {
+    const list = async (args: string[], kind: string) => (await docker([...args, "-q", "--filter", MANAGED])).split("\n").filter(Boolean).map((n) => `${kind} ${n}`);
+    return [
+        ...await list(["-H", engineOf("pc2"), "volume", "ls"], "volume"),
+        ...await list(["secret", "ls"], "secret"),
+        ...await list(["service", "ls"], "service"),
+    ];
+}
+
+async function deployPc2First(pc2: Rendered, secretsDir: string): Promise<Acceptance["pc2First"]> {
+    const started = performance.now();
+    const failure = await runDeployScript(pc2, secretsDir, DEPLOY_SETUP_MS).then(() => "", (error: unknown) => String(error));
+    return { failure, seconds: secondsSince(started), created: await cascadeObjects() };
 }
 
 function write(file: string, text: string): string {
@@ -119,6 +141,9 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
     }
     const secrets = writeSecrets(path.join(WORK_DIR, "secrets"), [...secretFilesOf(mainpc.deployScript), ...secretFilesOf(pc2.deployScript)]);
 
+    const pc2First = await deployPc2First(pc2, secrets.dir);
+    log(`pc2 deploy.sh before mainpc's: ${pc2First.failure ? "failed" : "succeeded"} in ${pc2First.seconds.toFixed(1)} s`);
+
     const anchor = gpuNetworks([mainpc]);
     log(`workaround for the engine's GPU task rejections: an idle service on ${anchor.join(", ")} before the GPU group (engine/acceptance/anchor.ts)`);
     // Both settle before either failure is reported: a rejected anchor must not leave deploy.sh running.
@@ -136,5 +161,5 @@ export async function setUp(log: (line: string) => void): Promise<Acceptance> {
     log(`mainpc deploy.sh: ${mainpcRun.wallSeconds.toFixed(1)} s`);
     const pc2Run = await runDeployScript(pc2, secrets.dir, deployTimeout(pc2));
     log(`pc2 deploy.sh: ${pc2Run.wallSeconds.toFixed(1)} s`);
-    return { advertised, secrets, mainpc, pc2, gpuVariant, phased: [mainpcRun, pc2Run] };
+    return { advertised, secrets, mainpc, pc2, gpuVariant, phased: [mainpcRun, pc2Run], pc2First };
 }

@@ -36,12 +36,15 @@ export function renderSwarm(plan: Plan): RenderedFile[] {
     for (const file of [...secrets.flatMap((s) => (s.file ? [s.file] : [])), ...(compose?.containers.flatMap((c) => [...c.rendered.secrets.values()]) ?? [])]) {
         secretFiles.set(file.relative, file);
     }
-    const requires = plan.referenced ? plan.referenced.file.replace(/^Pulumi\.(.+)\.yaml$/, "$1") : undefined;
     // The Docker configs' contents, as Pulumi would create them, for the stack files' `configs:` entries.
     const configs = context.planned.filter((p) => p.captured.type === TYPE.config).map((p) => ({
         path: `${CONFIGS_DIR}/${String(p.props.name)}`,
         content: Buffer.from(String(p.props.data), "base64").toString("utf8"),
     }));
+    // A stack that creates no network uses MainPC's (cascade:mainpc.stack, or found by name when that
+    // is ""): it needs the mainpc stack deployed first either way.
+    const usedNetworks = [...new Set([...stacks.flatMap((s) => s.services.flatMap((w) => [...w.networks])), ...(compose?.containers.flatMap((c) => [...c.rendered.networks]) ?? [])])].sort();
+    const requires = plan.referenced ? plan.referenced.file.replace(/^Pulumi\.(.+)\.yaml$/, "$1") : networks.length === 0 && usedNetworks.length > 0 ? "mainpc" : undefined;
     const files: RenderedFile[] = [
         ...configs,
         ...(networks.length > 0 ? [{ path: "networks.yml", content: networksFile(networks, header) }] : []),
@@ -60,6 +63,8 @@ export function renderSwarm(plan: Plan): RenderedFile[] {
                 stackFiles: stacks,
                 compose,
                 requires,
+                requiredNetworks: requires ? usedNetworks : undefined,
+                machineHost: volumes[0]?.host,
             }),
         },
         {

@@ -33,7 +33,7 @@ export const claimOf = (volume: string) => volume.replace(/_/g, "-");
 
 /** The seed's healthcheck: every non-optional agent's health endpoint on localhost. */
 export function healthCommand(group: TopologyGroup): string {
-    return group.agents.filter((a) => !a.optional).map((a) => `curl -fsS -m 2 -o /dev/null http://127.0.0.1:${a.healthPort}/health`).join(" && ");
+    return `! { ${group.agents.filter((a) => !a.optional).map((a) => `curl -fsS -m 2 -o /dev/null http://127.0.0.1:${a.healthPort}/health 2>/dev/null || echo 'unhealthy: ${a.name} (${a.healthPort})';`).join(" ")} } | grep .`;
 }
 
 export const serviceOf = (agent: TopologyAgent) => agent.name.toLowerCase();

@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { serviceKey, STACK_NAMESPACE, TYPE } from "../../plan/render/context";
+import { docker } from "./docker";
+import { actualContainer, actualService, expectedContainer, expectedService } from "./engine-spec";
+import { engineOf } from "./engines";
+import { acceptance } from "./hooks";
+import { machineOfGroup } from "./lookup";
+import type { Rendered } from "./rendered";
+
+// Inspect equals plan: for every planned service and container of both stacks, what the engine holds
+// after deploy.sh applied the rendered files equals the Pulumi resource's inputs, field by field in
+// the engine's units (engine-spec.ts holds the correspondence). So the rendered files are proven to
+// mean what the Pulumi resources say.
+
+type Json = Record<string, unknown>;
+
+/** Network ids (as the engine's specs refer to them) to names, on the manager. */
+async function engineNetworkNames(): Promise<Record<string, string>> {
+    const ids = (await docker(["network", "ls", "-q", "--no-trunc"])).split("\n").filter(Boolean);
+    const lines = (await docker(["network", "inspect", "-f", "{{.Id}} {{.Name}}", ...ids])).split("\n").filter(Boolean);
+    return Object.fromEntries(lines.map((l) => l.split(" ") as [string, string]));
+}
+
+function planned(rendered: Rendered, type: string) {
+    if (!rendered.plan) {
+        throw new Error(`${rendered.dir} was rendered without its plan`);
+    }
+    return rendered.plan.resources.filter((r) => r.type === type).map((r) => ({ ...r, networkNames: rendered.plan?.networkNames ?? {} }));
+}
+
+describe("inspect equals plan", function () {
+    for (const stack of ["mainpc", "pc2"] as const) {
+        it(`${stack}: every service's engine spec equals its planned Pulumi inputs`, async function () {
+            const rendered = acceptance()[stack];
+            const names = await engineNetworkNames();
+            const services = planned(rendered, TYPE.service);
+            expect(services.length, "planned services").to.be.greaterThan(0);
+            for (const service of services) {
+                const key = serviceKey(String(service.inputs.name));
+                const [inspected] = JSON.parse(await docker(["service", "inspect", `${STACK_NAMESPACE}_${key}`])) as { Spec: Json }[];
+                expect(actualService(inspected.Spec, key, names), service.name).to.deep.equal(expectedService(service.inputs, service.networkNames));
+            }
+        });
+
+        it(`${stack}: every standalone container's engine state equals its planned Pulumi inputs`, async function () {
+            const rendered = acceptance()[stack];
+            for (const container of planned(rendered, TYPE.container)) {
+                const name = String(container.inputs.name);
+                const engine = engineOf(machineOfGroup(String((container.inputs.labels as { label: string; value: string }[]).find((l) => l.label === "cascade.group")?.value)));
+                const [view] = JSON.parse(await docker(["-H", engine, "container", "inspect", name])) as Json[];
+                const image = JSON.parse(await docker(["-H", engine, "image", "inspect", "-f", "{{json .Config}}", String(container.inputs.image)])) as { Env: string[] | null; Labels: Record<string, string> | null };
+                expect(actualContainer(view, serviceKey(name), { env: image.Env ?? [], labels: image.Labels ?? {} }), container.name).to.deep.equal(expectedContainer(container.inputs, container.networkNames));
+            }
+        });
+    }
+});
