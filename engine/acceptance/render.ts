@@ -16,6 +16,8 @@ export async function renderStack(stack: string, configFile: string, dir: string
     const args = ["run", "--silent", "plan", "--", "--stack", stack, "--config", path.relative(PROJECT_ROOT, configFile), "--render", path.relative(PROJECT_ROOT, dir), "--json"];
     const result = await run("npm", args, { cwd: PROJECT_ROOT, timeoutMs: PLAN_TIMEOUT_MS });
     const log = `${dir}.plan.log`;
+    // The plan writes DIR only when it renders: a plan that fails must still leave its log.
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
     fs.writeFileSync(log, `$ npm ${args.join(" ")}\n${result.stderr}`);
     fs.writeFileSync(`${dir}.plan.json`, result.stdout);
     if (result.code !== 0) {

@@ -33,7 +33,8 @@ function stackSettings(stack: AcceptanceStack): StackSettings {
     return {
         machine: stack.machine,
         topology: stack.topologyFile,
-        capacity: { cpus: stack.node.cpus, memory: stack.node.memoryBytes, gpus: stack.gpus },
+        // The config wants memory with a unit: whole MiB, written as M (binary, as the config reads it).
+        capacity: { cpus: stack.node.cpus, memory: `${Math.floor(stack.node.memoryBytes / 1024 ** 2)}M`, gpus: stack.gpus },
         // Services, networks and secrets through the manager (MainPC); volumes and standalone
         // containers on the machine's own engine. Placement is production's: no nodeLabels here.
         docker: { managerHost: engineOf("mainpc"), engineHost: engineOf(stack.machine) },
