@@ -31,15 +31,34 @@ export interface RunOptions {
     readonly plaintext?: readonly string[];
 }
 
-/** The committed stack file, with edits, run through index.ts under mocks. */
+/**
+ * Successful runs by their complete input, shared by every test file of this process: the program is
+ * deterministic in its config, and most files start from the same few configurations. Each caller gets
+ * its own copy, so a test that changes what it got cannot change what another test reads. Failed runs
+ * are not kept: each bad input is a run of its own and its error object is checked where it was made.
+ */
+const runs = new Map<string, Promise<Capture>>();
+
+function capture(request: Parameters<typeof captureProgram>[0]): Promise<Capture> {
+    const key = JSON.stringify([request.stack, Object.entries(request.config).sort(), request.secretKeys, request.stackOutputs ?? null]);
+    let run = runs.get(key);
+    if (!run) {
+        run = captureProgram(request);
+        runs.set(key, run);
+        run.catch(() => runs.delete(key));
+    }
+    return run.then((done) => structuredClone(done));
+}
+
+/** The committed stack file, with edits, run through index.ts under mocks (once per distinct input). */
 export async function runStack(stack: "mainpc" | "pc2", edits: ConfigEdits = {}, options: RunOptions = {}): Promise<StackRun> {
     const file = readStackFile(`Pulumi.${stack}.yaml`);
     const config = editConfig(file.config, edits);
     const stackOutputs = options.stackOutputs
         ?? (stack === "pc2" ? { "organization/cascade/mainpc": (await runStack("mainpc")).outputs } : undefined);
     const secretKeys = file.secretKeys.filter((key) => !(options.plaintext ?? []).includes(key));
-    const capture = await captureProgram({ project: "cascade", stack, config, secretKeys, stackOutputs });
-    return { ...capture, stack, config };
+    const captured = await capture({ project: "cascade", stack, config, secretKeys, stackOutputs });
+    return { ...captured, stack, config };
 }
 
 /** The one resource with this type and name; fails loudly when it is missing or ambiguous. */
