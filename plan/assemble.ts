@@ -4,11 +4,10 @@ import { ConfigError } from "../config/errors";
 import { withPeers } from "../config/peers";
 import { loadStack, PROJECT_ROOT } from "../config/load";
 import type { CascadeModel } from "../model/types";
-import { viewOfCaptured } from "../policy/captured";
 import { evaluatePolicies, type Verdict } from "../policy/evaluate";
 import { factsFromModel } from "../policy/facts";
 import type { PolicyResourceView } from "../policy/resource";
-import { captureProgram, type Capture } from "./capture";
+import type { Capture } from "./capture";
 import { projectName, readStackFile, type StackFileConfig } from "./stack-file";
 import { withoutStackTraces } from "./stack-traces";
 
@@ -48,6 +47,17 @@ export interface Plan {
     readonly referenced?: ReferencedStack;
 }
 
+/**
+ * The mock runtime, the program and the captured resources' view: they load @pulumi/pulumi and every
+ * provider SDK (over a second of CPU), so they are required only once the config is valid and an
+ * operator's mistake is reported without that wait. The one place the plan loads them.
+ */
+function runtime(): { captureProgram: typeof import("./capture").captureProgram; viewOfCaptured: typeof import("../policy/captured").viewOfCaptured } {
+    const { captureProgram } = require("./capture") as typeof import("./capture");
+    const { viewOfCaptured } = require("../policy/captured") as typeof import("../policy/captured");
+    return { captureProgram, viewOfCaptured };
+}
+
 /** The stack a StackReference name points to: its last segment. */
 function referencedStackName(reference: string): string {
     return reference.slice(reference.lastIndexOf("/") + 1);
@@ -65,6 +75,7 @@ async function referencedPlan(project: string, stack: string, reference: string,
         throw new ConfigError([{ file: stackFile, path: "cascade:mainpc.stack", message: `reads outputs of ${reference}, but there is no ${file} to plan it from`, fix }]);
     }
     const config = readStackFile(file, { passphrase });
+    const { captureProgram } = runtime();
     const capture = await withoutStackTraces(() =>
         captureProgram({ project, stack: name, config: config.config, secretKeys: config.secretKeys, programOptions: { stackFile: file } }));
     return {
@@ -90,6 +101,7 @@ export async function assemblePlan(request: PlanRequest): Promise<Plan> {
         referenced = prerequisite.referenced;
         stackOutputs = { [model.mainpcStack]: prerequisite.outputs };
     }
+    const { captureProgram, viewOfCaptured } = runtime();
     const capture = await withoutStackTraces(() => captureProgram({
         project,
         stack: request.stack,

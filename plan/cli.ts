@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
@@ -8,10 +7,7 @@ import { mandatoryViolations } from "../policy/evaluate";
 import { parseArgs, USAGE, UsageError, type PlanArgs } from "./args";
 import { assemblePlan, type Plan } from "./assemble";
 import { mermaidGraph } from "./graph";
-import { planJson } from "./json";
 import { RenderError } from "./render/fields";
-import { renderPlan, staleFiles, writeRendered } from "./render";
-import { textReport } from "./report";
 
 // `npm run plan -- --stack <stack>`: the offline plan. Exit status 0 when no mandatory policy fails,
 // 1 when one does, 2 when the arguments or the config are invalid (the message alone, no stack
@@ -19,9 +15,14 @@ import { textReport } from "./report";
 
 const EXIT = { ok: 0, mandatoryFailed: 1, invalid: 2, internal: 3 } as const;
 
-/** Errors that are the operator's to fix: their message says what and how, a stack trace would not. */
+/**
+ * Errors that are the operator's to fix: their message says what and how, a stack trace would not.
+ * @pulumi/pulumi is required only for an error none of ours is: the plan loaded it already when it
+ * ran the program, and a usage or config error is reported without loading it (plan/assemble.ts).
+ */
 function isOperatorError(error: unknown): error is Error {
-    return error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyConfigError || error instanceof RenderError || pulumi.RunError.isInstance(error);
+    return error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyConfigError || error instanceof RenderError
+        || (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).RunError.isInstance(error);
 }
 
 function readPolicyConfig(file: string | undefined): unknown {
@@ -67,7 +68,13 @@ function passphraseFromEnvironment(): string | undefined {
     }
 }
 
+/** The views of a plan load @pulumi/pulumi (as assembling one does), so they are required only once there is a plan. */
+function views(): typeof import("./json") & typeof import("./report") & typeof import("./render") {
+    return { ...(require("./json") as typeof import("./json")), ...(require("./report") as typeof import("./report")), ...(require("./render") as typeof import("./render")) };
+}
+
 function output(plan: Plan, args: PlanArgs): string {
+    const { planJson, textReport } = views();
     if (args.json) {
         return JSON.stringify(planJson(plan), null, 2);
     }
@@ -82,6 +89,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     const policyConfig = readPolicyConfig(args.policyConfigFile);
     const plan = await assemblePlan({ stack: args.stack, configFile: configFileOf(args.configFile), policyConfig, passphrase: passphraseFromEnvironment() });
+    const { renderPlan, staleFiles, writeRendered } = views();
     // Rendered before anything is printed: a plan that cannot be rendered is reported alone.
     const rendered = args.renderDir === undefined ? undefined : renderPlan(plan);
     process.stdout.write(`${output(plan, args)}\n`);
