@@ -4,19 +4,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../config/load";
-import { assemblePlan } from "../plan/assemble";
 import { readPlanDocument, type PlanDocument } from "../plan/comment/document";
 import { COMMENT_MARKER, commentMarkdown, failingStacks, type StackOutcome } from "../plan/comment/markdown";
 import { parseCommentArgs, UsageError } from "../plan/comment/usage";
 import { planJson } from "../plan/json";
+import { committedPlan } from "./support/plan";
 
 // The PR comment of the offline plan (`npm run plan:comment`): the markdown from plan documents, table
 // by table against a base whose plan differs in one way each; then the command as the workflow runs
 // it, a child process whose stdout is the comment and whose exit status fails the job.
 
 /** The committed stack's plan, through JSON as the command reads it. */
-async function documentOf(stack: string): Promise<PlanDocument> {
-    return readPlanDocument(JSON.stringify(planJson(await assemblePlan({ stack }))));
+async function documentOf(stack: "mainpc" | "pc2"): Promise<PlanDocument> {
+    return readPlanDocument(JSON.stringify(planJson(await committedPlan(stack))));
 }
 
 const copy = (plan: PlanDocument): PlanDocument => JSON.parse(JSON.stringify(plan)) as PlanDocument;

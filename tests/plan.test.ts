@@ -9,6 +9,7 @@ import { formatMemory } from "../model/units";
 import { RULES } from "../policy/rules";
 import { parseArgs, UsageError } from "../plan/args";
 import { assemblePlan, type Plan } from "../plan/assemble";
+import { committedPlan } from "./support/plan";
 import { mermaidGraph } from "../plan/graph";
 import { planJson } from "../plan/json";
 import { SECRET_MARK } from "../plan/mask";
@@ -42,7 +43,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
         let text: string;
         const groups = topology.groups.filter((g) => g.machine === stack);
         before(async () => {
-            plan = await assemblePlan({ stack });
+            plan = await committedPlan(stack);
             // Through text, as a consumer of --json reads it.
             json = JSON.parse(JSON.stringify(planJson(plan))) as ReturnType<typeof planJson>;
             text = textReport(plan);
@@ -139,7 +140,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
 
 describe("plan: pc2 without any mainpc state", () => {
     it("plans mainpc in-process and feeds its outputs to pc2's StackReference", async () => {
-        const plan = await assemblePlan({ stack: "pc2" });
+        const plan = await committedPlan("pc2");
         expect(plan.referenced).to.deep.include({ name: "organization/cascade/mainpc", file: "Pulumi.mainpc.yaml" });
         const reference = plan.capture.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
         expect(reference?.inputs.name).to.equal("organization/cascade/mainpc");

@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { asArray, propAt } from "../policy/resource";
-import { assemblePlan, type Plan } from "../plan/assemble";
+import type { Plan } from "../plan/assemble";
+import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";
 
 // The rendered files checked by Docker's own tools, which need no daemon for this:
@@ -58,7 +59,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
         let files: RenderedFile[];
         let directory: string;
         before(async () => {
-            plan = await assemblePlan({ stack });
+            plan = await committedPlan(stack);
             files = renderPlan(plan);
             directory = fs.mkdtempSync(path.join(os.tmpdir(), `cascade-render-tools-${stack}-`));
             writeRendered(directory, files);

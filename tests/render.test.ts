@@ -8,7 +8,8 @@ import { subnetGateway } from "../components/swarm/read-back";
 import { MONITORING_GROUP } from "../model/monitoring/services";
 import { parseDuration, parseMemory } from "../model/units";
 import { asArray, propAt } from "../policy/resource";
-import { assemblePlan, type Plan } from "../plan/assemble";
+import type { Plan } from "../plan/assemble";
+import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";
 import { RenderError } from "../plan/render/fields";
 import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
@@ -137,7 +138,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
             return Object.values(names).find((n) => n.id === id)?.name ?? id;
         };
         before(async () => {
-            plan = await assemblePlan({ stack });
+            plan = await committedPlan(stack);
             files = renderPlan(plan);
         });
 
@@ -288,7 +289,7 @@ for (const stack of ["mainpc", "pc2"] as const) {
 
 describe("render: nothing left out", () => {
     it("refuses to render a planned field it has no native form for, naming it", async () => {
-        const plan = await assemblePlan({ stack: "pc2" });
+        const plan = await committedPlan("pc2");
         const index = plan.capture.resources.findIndex((r) => r.type === "docker:index/service:Service");
         const props = JSON.parse(JSON.stringify(plan.resources[index].props)) as { taskSpec: { containerSpec: Record<string, unknown> } };
         props.taskSpec.containerSpec.privileges = { seLinuxContext: { disable: true } };
