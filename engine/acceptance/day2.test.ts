@@ -133,7 +133,9 @@ describe("Day 2: status, logs, stop and start on the two-node swarm", function (
             expect(text.stdout).to.include(`failing agents: ${agent} on ${group.machine}`);
             expect(text.stdout).to.match(new RegExp(`^\\s+${agent}\\s+FAILING$`, "m"));
         } finally {
-            await docker("service", "rollback", "--detach", service);
+            // Back to the planned spec by a forward update, not `service rollback`: a rollback leaves
+            // UpdateStatus at rollback_completed, which status rightly reports as a problem.
+            await docker("service", "update", "--detach", "--update-failure-action", "rollback", "--env-rm", "CASCADE_FAIL_AGENTS", service);
         }
         await statusUntil("every group healthy again", (_, code) => code === 0);
     });
