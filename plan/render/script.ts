@@ -71,14 +71,16 @@ health_output() { # engine container
 
 # One look at a service: prints "ready <what>", "wait <why>", "pending <why>" or "fail <why>".
 service_state() { # manager engine name since
-    local host="$1" engine="$2" name="$3" since="$4" update replicas id state node err container running=0 waiting="" node_state
+    local host="$1" engine="$2" name="$3" since="$4" update replicas id state node err container running=0 waiting="" node_state updating=""
     update="$(docker -H "$host" service inspect -f '{{with .UpdateStatus}}{{.State}}|{{if .StartedAt}}{{.StartedAt.Unix}}{{else}}0{{end}}|{{.Message}}{{end}}' "$name")"
     # Only the update this deploy started counts: one before it is history.
     if [ -n "$update" ] && [ "$(cut -d'|' -f2 <<<"$update")" -ge "$since" ]; then
         case "${"$"}{update%%|*}" in
             paused|rollback_started|rollback_paused|rollback_completed)
                 echo "fail update ${"$"}{update%%|*}: ${"$"}{update##*|}"; return ;;
-            updating) echo "wait update in progress"; return ;;
+            # Still look at the tasks: an update whose new task cannot be scheduled (its node is down)
+            # stays "updating" for ever, and only the task says why.
+            updating) updating=" (update in progress)" ;;
         esac
     fi
     replicas="$(docker -H "$host" service inspect -f '{{with .Spec.Mode.Replicated}}{{.Replicas}}{{end}}' "$name")"
@@ -104,10 +106,10 @@ service_state() { # manager engine name since
             waiting="$waiting $state${"$"}{err:+ ($err)}$(h="$(health_output "$engine" "$container")"; [ -z "$h" ] || echo " [$h]")"
         fi
     done < <(docker -H "$host" service ps --no-trunc --filter desired-state=running --format '{{.ID}}|{{.Node}}|{{.CurrentState}}|{{.Error}}' "$name")
-    if [ "$running" = "${"$"}{replicas:-1}" ] && [ -z "$waiting" ]; then
+    if [ "$running" = "${"$"}{replicas:-1}" ] && [ -z "$waiting" ] && [ -z "$updating" ]; then
         echo "ready $running/${"$"}{replicas:-1} tasks running and healthy"
     else
-        echo "wait $running/${"$"}{replicas:-1} running;${"$"}{waiting:- no task yet}"
+        echo "wait $running/${"$"}{replicas:-1} running$updating;${"$"}{waiting:- no task yet}"
     fi
 }
 
