@@ -141,7 +141,7 @@ describe("plan:comment markdown", function () {
         const text = comment(stacks);
         expect(failingStacks(stacks)).to.deep.equal(["mainpc", "pc2"]);
         expect(text).to.contain("**❌ mainpc, pc2: the plan failed or a mandatory policy failed; `pulumi up` would be blocked.**");
-        expect(text).to.contain("| mainpc | mainpc (swarm) | 55 | ❌ 1 | 2 |");
+        expect(text).to.contain("| mainpc | mainpc (swarm) | 43 | ❌ 1 | 2 |");
         expect(text).to.contain("- ❌ FAIL `no-privileged` (mandatory): x is privileged \\| and says so");
         expect(text).to.contain("| pc2 | - | - | ❌ plan failed |").and.to.contain("❌ The plan failed:");
     });
@@ -227,15 +227,15 @@ describe("npm run plan:comment (child process)", function () {
         expect(status, stderr).to.equal(0);
         expect(stdout.startsWith(`${COMMENT_MARKER}\n### Cascade offline plan`)).to.equal(true);
         expect(stdout).to.match(/; base: HEAD \([0-9a-f]{7}\)\./);
-        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 55 | ✅ 0 | 2 |").and.to.contain("#### mainpc").and.to.contain("Budget of mainpc");
+        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 43 | ✅ 0 | 2 |").and.to.contain("#### mainpc").and.to.contain("Budget of mainpc");
         expect(stdout).to.not.contain("#### pc2");
     });
 
     it("plans every stack by default, and exits 1 when one fails a mandatory policy, saying which", () => {
         const { status, stdout } = results.strict;
         expect(status).to.equal(1);
-        expect(stdout).to.contain("| pc2 | pc2 (swarm) | 18 | ✅ 0 | 0 | - |").and.to.contain("Budget of pc2");
-        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 55 | ❌ 2 | 0 | - |");
+        expect(stdout).to.contain("| pc2 | pc2 (swarm) | 16 | ✅ 0 | 0 | - |").and.to.contain("Budget of pc2");
+        expect(stdout).to.contain("| mainpc | mainpc (swarm) | 43 | ❌ 2 | 0 | - |");
         expect(stdout).to.contain("- ❌ FAIL `budget-limits-overcommit` (mandatory): mainpc: limits x replicas add up to 40.5 CPUs");
         expect(stdout).to.contain("**❌ mainpc: the plan failed or a mandatory policy failed; `pulumi up` would be blocked.**");
     });

@@ -18,7 +18,8 @@ const names = (run: StackRun, type: string) => run.resources.filter((r) => r.typ
 describe("networks (seed section 3, S7)", () => {
     it("creates cascade-internal as an internal, attachable overlay on 172.20.0.0/16", () => {
         const network = resource(runs.mainpc, TYPES.network, "cascade-internal-network");
-        expect(network.parent).to.equal("cascade-internal");
+        expect(network.parent).to.equal("mainpc");
+        expect(network.options.provider).to.equal("mainpc-manager");
         expect(network.inputs).to.deep.include({ name: "cascade-internal", driver: "overlay", attachable: true, internal: true, ipamConfigs: [{ subnet: "172.20.0.0/16", gateway: "172.20.0.1" }] });
         expect(network.options.deleteBeforeReplace).to.equal(true);
     });
@@ -51,14 +52,14 @@ describe("volumes (data is sacred)", () => {
         expect(names(runs.mainpc, TYPES.volume).sort()).to.deep.equal(seedVolumes.map((v) => `cascade_${v}-volume`).sort());
         for (const volume of seedVolumes) {
             const r = resource(runs.mainpc, TYPES.volume, `cascade_${volume}-volume`);
-            expect(r.parent).to.equal(`cascade_${volume}`);
+            expect(r.parent).to.equal("mainpc");
             expect(r.inputs).to.deep.include({ name: `cascade_${volume}`, driver: "local" });
             expect(r.options).to.include({ protect: true, retainOnDelete: true });
         }
     });
 
     it("creates PC2's volumes on PC2's own engine", () => {
-        const volume = resource(runs.pc2, "cascade:swarm:Volume", "cascade_logs");
+        const volume = resource(runs.pc2, TYPES.volume, "cascade_logs-volume");
         expect(volume.options.provider).to.equal("pc2-engine");
         expect(resource(runs.pc2, "pulumi:providers:docker", "pc2-engine").inputs).to.include({ host: "unix:///var/run/docker.sock" });
         expect(resource(runs.pc2, "pulumi:providers:docker", "pc2-manager").inputs).to.include({ host: "ssh://cascade@mainpc" });
@@ -179,7 +180,7 @@ describe("deployment phases gate on health", () => {
 
     it("waits for the volumes a group mounts", () => {
         expect(resource(runs.mainpc, TYPES.group, "cascade-memory-learning").options.dependsOn).to.include.members([
-            "cascade_memory_data", "cascade_learning_data", "cascade_training_checkpoints", "cascade_logs",
+            "cascade_memory_data-volume", "cascade_learning_data-volume", "cascade_training_checkpoints-volume", "cascade_logs-volume",
         ]);
     });
 

@@ -5,9 +5,9 @@ import type { StackSecrets } from "../../config/pulumi";
 import type { CascadeModel } from "../../model/types";
 import { SwarmGroup, type SwarmNetworkIds } from "./group";
 import { SwarmMonitoringService } from "./monitoring";
-import { SwarmNetwork } from "./network";
-import { SwarmSecrets } from "./secrets";
-import { SwarmVolume } from "./volume";
+import { overlayNetwork } from "./network";
+import { swarmSecrets } from "./secrets";
+import { dataVolume } from "./volume";
 
 /** Arguments of one machine's part of the Cascade Swarm. */
 export interface SwarmMachineArgs {
@@ -53,15 +53,15 @@ export class SwarmMachine extends pulumi.ComponentResource {
 
         const volumes = new Map(model.volumes.map((volume) => [
             volume.key,
-            new SwarmVolume(volume.name, { volume, protect: model.data.protect, retainOnDelete: model.data.retainOnDelete }, { parent: this, provider: engine }),
+            dataVolume({ volume, protect: model.data.protect, retainOnDelete: model.data.retainOnDelete, parent: this, provider: engine }),
         ]));
-        const secrets = new SwarmSecrets(`${name}-secrets`, { machine: model.machine.name, files: model.secretFiles, values: args.secrets }, { parent: this, provider: manager });
-        const secretReferences = [...secrets.references.values()];
+        const secrets = swarmSecrets(`${name}-secrets`, { machine: model.machine.name, files: model.secretFiles, values: args.secrets, parent: this, provider: manager });
+        const secretReferences = [...secrets.values()];
 
         const groups = new Map<string, SwarmGroup>();
         for (const group of model.groups) {
             const previousPhase = group.dependsOnGroups.map((g) => groups.get(g)).filter((g): g is SwarmGroup => g !== undefined);
-            const mountedVolumes = group.mounts.map((m) => volumes.get(m.volume)).filter((v): v is SwarmVolume => v !== undefined);
+            const mountedVolumes = group.mounts.map((m) => volumes.get(m.volume)).filter((v): v is docker.Volume => v !== undefined);
             const redis = model.redis?.group === group.name ? model.redis : undefined;
             const redisVolume = redis ? volumes.get(redis.mount.volume) : undefined;
             groups.set(group.name, new SwarmGroup(group.name, {
@@ -81,7 +81,7 @@ export class SwarmMachine extends pulumi.ComponentResource {
         this.groups = groups;
         // Monitoring starts with the first phase: it watches the deployment, it does not wait for it.
         for (const service of model.monitoring.services) {
-            const mounted = service.mounts.map((m) => volumes.get(m.volume)).filter((v): v is SwarmVolume => v !== undefined);
+            const mounted = service.mounts.map((m) => volumes.get(m.volume)).filter((v): v is docker.Volume => v !== undefined);
             new SwarmMonitoringService(service.name, { service, networks: networkIds, gpuResourceKind: model.gpuResourceKind, logging: model.logging },
                 { parent: this, provider: manager, dependsOn: mounted });
         }
@@ -91,11 +91,11 @@ export class SwarmMachine extends pulumi.ComponentResource {
     /** The stack that owns the networks creates them; another stack reads them from it, or looks them up. */
     private sharedNetworks(name: string, model: CascadeModel, manager: docker.Provider): pulumi.Output<SharedNetworks> {
         if (model.ownsSharedResources) {
-            const internal = new SwarmNetwork(model.networks.internal.name, { network: model.networks.internal }, { parent: this, provider: manager });
-            const external = new SwarmNetwork(model.networks.external.name, { network: model.networks.external }, { parent: this, provider: manager });
+            const internal = overlayNetwork({ network: model.networks.internal, parent: this, provider: manager });
+            const external = overlayNetwork({ network: model.networks.external, parent: this, provider: manager });
             return pulumi.output({
-                internal: { id: internal.networkId, name: internal.networkName },
-                external: { id: external.networkId, name: external.networkName },
+                internal: { id: internal.id, name: internal.name },
+                external: { id: external.id, name: external.name },
             });
         }
         if (model.mainpcStack !== "") {

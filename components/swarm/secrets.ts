@@ -3,6 +3,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
+import { formerComponentChild } from "../aliases";
 import { dockerLabels, LABEL } from "../labels";
 
 /** A Docker secret as services reference it. */
@@ -14,6 +15,10 @@ export interface SecretReference {
 
 /** Arguments of a machine's Docker secrets. */
 export interface SwarmSecretsArgs {
+    /** The machine component that owns them. */
+    readonly parent: pulumi.Resource;
+    /** The Swarm manager's provider. */
+    readonly provider: docker.Provider;
     readonly machine: string;
     /** Which secret files the groups mount (from the model). */
     readonly files: readonly SecretFileModel[];
@@ -22,33 +27,28 @@ export interface SwarmSecretsArgs {
 }
 
 /**
- * Docker secrets for the Redis password and the CurveZMQ certificates. A Docker secret is immutable,
- * so its name carries a hash of its content: rotating a value in the stack config creates a new
- * secret, moves the services to it, then removes the old one. The stack config (encrypted) is the
- * durable copy, so these copies are not retained on delete: old credentials must not linger.
+ * Docker secrets for the Redis password and the CurveZMQ certificates, `<name>-<file key>`, by file key.
+ * A Docker secret is immutable, so its name carries a hash of its content: rotating a value in the stack
+ * config creates a new secret, moves the services to it, then removes the old one. The stack config
+ * (encrypted) is the durable copy, so these copies are not retained on delete: old credentials must
+ * not linger.
  */
-export class SwarmSecrets extends pulumi.ComponentResource {
-    public readonly references: ReadonlyMap<string, SecretReference>;
-
-    constructor(name: string, args: SwarmSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cascade:swarm:Secrets", name, {}, opts);
-        const references = new Map<string, SecretReference>();
-        for (const file of args.files) {
-            const value = secretValue(args.values, file);
-            // A short content hash is not secret; unwrapping it keeps the name readable in previews.
-            const hash = pulumi.unsecret(value.apply((v) => crypto.createHash("sha256").update(v).digest("hex").slice(0, 12)));
-            const secret = new docker.Secret(
-                `${name}-${file.key}`,
-                {
-                    name: pulumi.interpolate`cascade-${args.machine}-${file.key}-${hash}`,
-                    data: value.apply((v) => Buffer.from(v, "utf8").toString("base64")),
-                    labels: dockerLabels({ [LABEL.machine]: args.machine, [LABEL.managedBy]: "pulumi" }),
-                },
-                { parent: this },
-            );
-            references.set(file.key, { id: secret.id, name: secret.name, file });
-        }
-        this.references = references;
-        this.registerOutputs({ secretNames: [...references.values()].map((r) => r.name) });
+export function swarmSecrets(name: string, args: SwarmSecretsArgs): ReadonlyMap<string, SecretReference> {
+    const references = new Map<string, SecretReference>();
+    for (const file of args.files) {
+        const value = secretValue(args.values, file);
+        // A short content hash is not secret; unwrapping it keeps the name readable in previews.
+        const hash = pulumi.unsecret(value.apply((v) => crypto.createHash("sha256").update(v).digest("hex").slice(0, 12)));
+        const secret = new docker.Secret(
+            `${name}-${file.key}`,
+            {
+                name: pulumi.interpolate`cascade-${args.machine}-${file.key}-${hash}`,
+                data: value.apply((v) => Buffer.from(v, "utf8").toString("base64")),
+                labels: dockerLabels({ [LABEL.machine]: args.machine, [LABEL.managedBy]: "pulumi" }),
+            },
+            { parent: args.parent, provider: args.provider, aliases: [formerComponentChild(args.parent, "cascade:swarm:Secrets", name)] },
+        );
+        references.set(file.key, { id: secret.id, name: secret.name, file });
     }
+    return references;
 }
