@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import type { ProgramOptions } from "../config/pulumi";
 // index.ts exports a function and registers nothing when loaded, so importing it before the mocks
-// are set is safe (DESIGN-NOTES section 4 warns about programs that register at import time).
+// are set is safe: a program that registered resources at import time would do so before setMocks,
+// against no monitor (Pulumi's unit-testing guide sets the mocks before importing such a program).
 import cascade = require("../index");
 
 // Runs the real program (index.ts) under the SDK's mock runtime and records every resource it

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { sharedNetworksSchema } from "../components/swarm/machine";
 import type { Capture } from "./capture";
 
-// Services and containers name their networks by id (DESIGN-NOTES section 2). The plan shows names:
+// Services and containers name their networks by id (@pulumi/docker's ServiceTaskSpecNetworksAdvanced:
+// "Using the name attribute of the docker network will lead to constant replacements"). The plan shows names:
 // ids of the networks this stack creates come from the capture, and ids of networks read from
 // another stack come from this stack's `networks` output, which echoes what it read.
 

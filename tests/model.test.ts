@@ -5,7 +5,8 @@ import { findCycle } from "../model/validate";
 import { formatMemory, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../model/units";
 import type { CascadeModel } from "../model/types";
 
-// The pure model: value formats, and the numbers DESIGN-NOTES counts from the seed's tables.
+// The pure model: value formats, and the numbers counted by hand from the seed's tables (9 groups, 69
+// agents, 94 distinct ports on MainPC and 44 on PC2).
 
 const GIB = 1024 ** 3;
 

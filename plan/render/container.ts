@@ -7,8 +7,8 @@ import { compact, labelsMap, memoryFromMegabytes, stringMap, strings } from "./u
 
 // One docker.Container (a group that needs host devices or ulimits, S1) as a service of the Compose
 // file (`docker-compose -f compose.yml`), field by field from its planned inputs. Container memory
-// inputs are megabytes and `cpus` a decimal string (DESIGN-NOTES section 2). The secret files Pulumi
-// uploads become Compose file secrets, read from the operator's secrets directory.
+// inputs are megabytes and `cpus` a decimal string (@pulumi/docker's ContainerArgs). The secret files
+// Pulumi uploads become Compose file secrets, read from the operator's secrets directory.
 
 /** A container; its host is the machine's own engine. */
 export interface RenderedContainer extends RenderedWorkload {

@@ -1,8 +1,9 @@
 import { isRecord } from "../../policy/resource";
 
-// Provider units back to Compose syntax (DESIGN-NOTES section 2): nano-CPUs to CPUs, bytes and
-// megabytes to exact memory sizes; and `$` escaped, because Compose and `docker stack deploy`
-// interpolate `${VAR}` in every string, while the planned values mean a literal `$`.
+// Provider units back to Compose syntax: nano-CPUs to CPUs, bytes and megabytes to exact memory sizes
+// (@pulumi/docker: a Service's `memoryBytes` is bytes and `nanoCpus` 1e-9 CPU, a Container's `memory`
+// is MB); and `$` escaped, because Compose and `docker stack deploy` interpolate `${VAR}` in every
+// string, while the planned values mean a literal `$`.
 
 /** nano-CPUs (1e-9 CPU) as Compose's decimal CPU string: 2500000000 -> "2.5". */
 export function cpusFromNano(nanoCpus: number): string {

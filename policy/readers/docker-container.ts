@@ -4,8 +4,9 @@ import type { EnvVar, PublishedPort, Workload } from "../workload";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";
 
-// docker.Container inputs (memory in MB, CPUs as a decimal string: DESIGN-NOTES section 2) as a
-// neutral workload.
+// docker.Container inputs as a neutral workload. @pulumi/docker's ContainerArgs takes `memory` and
+// `memoryReservation` "in MBs" and `cpus` as a decimal string ("1.5"), where a Service takes bytes and
+// nano-CPUs.
 
 const MB = 1024 * 1024;
 
