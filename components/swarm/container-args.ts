@@ -2,7 +2,8 @@ import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { taskHealthySeconds } from "../../model/converge";
 import type { GroupModel } from "../../model/types";
-import { capabilityReadBack, containerCpus, containerDuration } from "./read-back";
+import { capabilityReadBack, containerCpus } from "./read-back";
+import { networkAttachments } from "./workload-args";
 
 // Mappings from the model to the Docker provider's Container inputs, for groups that run as
 // standalone containers (S1). Container units differ from Service units: memory is in MB and CPUs
@@ -27,16 +28,6 @@ export function containerCapabilityArgs(group: GroupModel): docker.types.input.C
     return { adds: group.capabilities.map(capabilityReadBack), drops: ["ALL"] };
 }
 
-export function containerHealthcheckArgs(group: GroupModel): docker.types.input.ContainerHealthcheck {
-    return {
-        tests: ["CMD-SHELL", group.health.command],
-        interval: containerDuration(group.health.intervalSeconds),
-        timeout: containerDuration(group.health.timeoutSeconds),
-        retries: group.health.retries,
-        startPeriod: containerDuration(group.health.startPeriodSeconds),
-    };
-}
-
 /** How long `pulumi up` waits for the container to turn healthy (model/converge.ts). */
 export function waitTimeoutSeconds(group: GroupModel): number {
     return taskHealthySeconds(group.health);
@@ -54,11 +45,11 @@ export function containerRestartArgs(group: GroupModel): Pick<docker.ContainerAr
     return { restart: condition === "any" ? "unless-stopped" : "no" };
 }
 
-/** The internal network with the agents' aliases, and the external one when the group needs it. */
+/** A container names a network by `name`, which takes the network's id as well. */
 export function containerNetworkArgs(
-    group: GroupModel,
     internalId: pulumi.Input<string>,
+    aliases: readonly string[],
     externalId: pulumi.Input<string> | undefined,
 ): docker.types.input.ContainerNetworksAdvanced[] {
-    return [{ name: internalId, aliases: [...group.aliases] }, ...(externalId && group.external ? [{ name: externalId }] : [])];
+    return networkAttachments(internalId, aliases, externalId).map(({ network, aliases: names }) => ({ name: network, ...(names ? { aliases: names } : {}) }));
 }

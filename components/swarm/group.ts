@@ -5,15 +5,16 @@ import type { GroupModel, RedisModel } from "../../model/types";
 import { dockerLabels, groupLabels } from "../labels";
 import {
     containerCapabilityArgs,
-    containerHealthcheckArgs,
     containerNetworkArgs,
     containerResourceArgs,
     containerRestartArgs,
     waitTimeoutSeconds,
 } from "./container-args";
+import { containerDuration } from "./read-back";
 import { SwarmRedis } from "./redis";
 import type { SecretReference } from "./secrets";
 import { SERVICE_OPTIONS, serviceArgs } from "./service-args";
+import { healthcheckArgs, LOG_DRIVER, logOptions, volumeMountArgs } from "./workload-args";
 
 /** The overlay networks a group joins, by id. */
 export interface SwarmNetworkIds {
@@ -112,7 +113,7 @@ export class SwarmGroup extends pulumi.ComponentResource {
                 image: group.image,
                 envs: Object.entries(group.environment).map(([key, value]) => `${key}=${value}`),
                 labels: dockerLabels(groupLabels(group)),
-                healthcheck: containerHealthcheckArgs(group),
+                healthcheck: healthcheckArgs(group.health, containerDuration),
                 ...containerResourceArgs(group),
                 ...containerRestartArgs(group),
                 devices: group.devices.map((path) => ({ hostPath: path, containerPath: path, permissions: "rwm" })),
@@ -120,10 +121,10 @@ export class SwarmGroup extends pulumi.ComponentResource {
                 ulimits: group.ulimits.map((u) => ({ name: u.name, soft: u.soft, hard: u.hard })),
                 groupAdds: group.groupIds.map(String),
                 securityOpts: ["no-new-privileges:true"],
-                mounts: group.mounts.map((m) => ({ type: "volume", source: m.volumeName, target: m.target, readOnly: m.readOnly })),
-                networksAdvanced: containerNetworkArgs(group, args.networks.internalId, args.networks.externalId),
-                logDriver: "json-file",
-                logOpts: { "max-size": args.logging.maxSize, "max-file": String(args.logging.maxFile) },
+                mounts: volumeMountArgs(group.mounts),
+                networksAdvanced: containerNetworkArgs(args.networks.internalId, group.aliases, group.external ? args.networks.externalId : undefined),
+                logDriver: LOG_DRIVER,
+                logOpts: logOptions(args.logging),
                 // A standalone container cannot mount Swarm secrets; the files are uploaded instead,
                 // from the same Pulumi secrets, readable by root only.
                 uploads: group.secrets.map((file) => ({ file: file.target, content: secretValue(args.secretValues, file), permissions: "0400" })),

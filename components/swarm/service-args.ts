@@ -6,6 +6,7 @@ import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicy
 import { dockerLabels } from "../labels";
 import { failureRatio, serviceDuration } from "./read-back";
 import type { SecretReference } from "./secrets";
+import { healthcheckArgs, LOG_DRIVER, logOptions, networkAttachments, volumeMountArgs } from "./workload-args";
 
 // Mappings from the model to the Docker provider's Service inputs. Every value is written in the form
 // the provider reads it back in (read-back.ts), and units are the provider's: bytes and nano-CPUs.
@@ -27,16 +28,6 @@ export const SERVICE_OPTIONS = { deleteBeforeReplace: true, ignoreChanges: ["tas
  */
 export function convergeArgs(spec: Pick<ServiceSpec, "replicas" | "health" | "updatePolicy">): docker.types.input.ServiceConvergeConfig {
     return { delay: serviceDuration(5), timeout: serviceDuration(convergeWithRollbackSeconds(spec.health, spec.replicas, spec.updatePolicy)) };
-}
-
-export function healthcheckArgs(health: HealthModel): docker.types.input.ServiceTaskSpecContainerSpecHealthcheck {
-    return {
-        tests: ["CMD-SHELL", health.command],
-        interval: serviceDuration(health.intervalSeconds),
-        timeout: serviceDuration(health.timeoutSeconds),
-        retries: health.retries,
-        startPeriod: serviceDuration(health.startPeriodSeconds),
-    };
 }
 
 export function restartPolicyArgs(policy: RestartPolicyModel): docker.types.input.ServiceTaskSpecRestartPolicy {
@@ -79,10 +70,6 @@ export function resourcesArgs(
     };
 }
 
-export function mountArgs(mounts: readonly MountModel[]): docker.types.input.ServiceTaskSpecContainerSpecMount[] {
-    return mounts.map((m) => ({ type: "volume", source: m.volumeName, target: m.target, readOnly: m.readOnly }));
-}
-
 /** Secret files readable by root only. */
 export function secretArgs(references: readonly SecretReference[]): docker.types.input.ServiceTaskSpecContainerSpecSecret[] {
     return references.map((r) => ({
@@ -108,17 +95,13 @@ export function configArgs(references: readonly ConfigReference[]): docker.types
     return references.map((r) => ({ configId: r.id, configName: r.name, fileName: r.target, fileUid: "0", fileGid: "0", fileMode: 0o444 }));
 }
 
-export function logDriverArgs(logging: { maxSize: string; maxFile: number }): docker.types.input.ServiceTaskSpecLogDriver {
-    return { name: "json-file", options: { "max-size": logging.maxSize, "max-file": String(logging.maxFile) } };
-}
-
-/** The internal network with the agents' DNS aliases, and the external one when the group needs it. */
+/** A service names a network by its id (the provider's `name` is deprecated and replaces the service). */
 export function networkArgs(
     internalId: pulumi.Input<string>,
     aliases: readonly string[],
     externalId: pulumi.Input<string> | undefined,
 ): docker.types.input.ServiceTaskSpecNetworksAdvanced[] {
-    return [{ id: internalId, aliases: [...aliases] }, ...(externalId ? [{ id: externalId }] : [])];
+    return networkAttachments(internalId, aliases, externalId).map(({ network, aliases: names }) => ({ id: network, ...(names ? { aliases: names } : {}) }));
 }
 
 /** Everything that differs between two Cascade services (a group's, or Redis's). */
@@ -168,8 +151,8 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
                 ...(spec.args && spec.args.length > 0 ? { args: [...spec.args] } : {}),
                 ...(spec.env ? { env: { ...spec.env } } : {}),
                 labels,
-                healthcheck: healthcheckArgs(spec.health),
-                mounts: [...mountArgs(spec.mounts), ...(spec.hostMounts ?? []).map((m) => ({ type: "bind", source: m.source, target: m.target, readOnly: true }))],
+                healthcheck: healthcheckArgs(spec.health, serviceDuration),
+                mounts: [...volumeMountArgs(spec.mounts), ...(spec.hostMounts ?? []).map((m) => ({ type: "bind", source: m.source, target: m.target, readOnly: true }))],
                 secrets: secretArgs(spec.secrets),
                 ...(spec.configs && spec.configs.length > 0 ? { configs: configArgs(spec.configs) } : {}),
                 // Least privilege: nothing but what the service declares.
@@ -181,7 +164,7 @@ export function serviceArgs(spec: ServiceSpec): docker.ServiceArgs {
             restartPolicy: restartPolicyArgs(spec.restartPolicy),
             placement: { constraints: [...spec.placement] },
             networksAdvanceds: networkArgs(spec.internalNetworkId, spec.aliases, spec.externalNetworkId),
-            logDriver: logDriverArgs(spec.logging),
+            logDriver: { name: LOG_DRIVER, options: logOptions(spec.logging) },
         },
         updateConfig: update,
         rollbackConfig: rollback,
