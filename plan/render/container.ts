@@ -2,8 +2,8 @@ import { asArray, asNumber, asString, isRecord, propAt } from "../../policy/reso
 import { serviceKey, type Planned, type RenderContext, type RenderedWorkload } from "./context";
 import { Fields } from "./fields";
 import { secretFileOf, type SecretFile } from "./secrets";
-import { healthcheckOf } from "./service";
-import { compact, labelsMap, memoryFromMegabytes, stringMap, strings } from "./units";
+import { compact, labelsMap, memoryFromMegabytes, strings } from "./units";
+import { healthcheckOf, loggingOf, mountsOf, networksOf } from "./workload";
 
 // One docker.Container (a group that needs host devices or ulimits, S1) as a service of the Compose
 // file (`docker-compose -f compose.yml`), field by field from its planned inputs. Container memory
@@ -31,61 +31,70 @@ function environmentOf(envs: unknown): Record<string, string> | undefined {
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
-export function renderContainer(planned: Planned, context: RenderContext): RenderedContainer {
-    const { captured } = planned;
-    const top = new Fields(planned.props, "");
-    const dockerName = asString(top.take("name")) ?? captured.name;
-    const networks = new Set<string>();
-    const volumes = new Set<string>();
-    const secrets = new Map<string, SecretFile>();
-
-    const mounts = asArray(top.take("mounts")).map((mount) => {
-        const fields = new Fields(isRecord(mount) ? mount : {}, "mounts[]");
-        const rendered = compact({
-            type: asString(fields.take("type")),
-            source: asString(fields.take("source")),
-            target: asString(fields.take("target")),
-            read_only: fields.take("readOnly") === true ? true : undefined,
-        });
-        fields.assertAllRead(`a mount of ${captured.name}`);
-        if (rendered.type === "volume" && rendered.source !== undefined) {
-            volumes.add(rendered.source);
-        }
-        return rendered;
-    });
-
-    // The uploaded secret files: their content is a masked secret; only the paths are rendered.
-    const uploads = asArray(top.take("uploads")).map((upload) => {
+/**
+ * The secret files Pulumi uploads, as Compose file secrets; each is recorded in `secrets`. Their
+ * content is a masked secret: only the paths are rendered.
+ */
+function uploadsOf(top: Fields, what: string, secrets: Map<string, SecretFile>): Record<string, unknown>[] {
+    return asArray(top.take("uploads")).map((upload) => {
         const fields = new Fields(isRecord(upload) ? upload : {}, "uploads[]");
         fields.skip("content", "contentBase64", "permissions");
         const target = asString(fields.take("file")) ?? "";
-        fields.assertAllRead(`an upload of ${captured.name}`);
+        fields.assertAllRead(`an upload of ${what}`);
         const file = secretFileOf(target);
         secrets.set(file.key, file);
         // Compose mounts file secrets read-only; their mode is the file's own (deploy.sh checks 0400).
         return { source: file.key, target };
     });
+}
 
-    const networkEntries: Record<string, unknown> = {};
-    for (const network of asArray(top.take("networksAdvanced"))) {
-        const fields = new Fields(isRecord(network) ? network : {}, "networksAdvanced[]");
-        const name = context.networkNames.get(asString(fields.take("name")) ?? "") ?? String(propAt(network, "name"));
-        const aliases = strings(fields.take("aliases"));
-        fields.assertAllRead(`a network of ${captured.name}`);
-        networks.add(name);
-        networkEntries[name] = aliases ? { aliases } : null;
-    }
+/** Container memory inputs (megabytes) as Compose's memory sizes. */
+function memoryOf(top: Fields): Record<string, string | undefined> {
+    const size = (key: string) => {
+        const megabytes = asNumber(top.take(key));
+        return megabytes === undefined ? undefined : memoryFromMegabytes(megabytes);
+    };
+    return { mem_limit: size("memory"), mem_reservation: size("memoryReservation"), memswap_limit: size("memorySwap"), shm_size: size("shmSize") };
+}
 
-    const memory = asNumber(top.take("memory"));
-    const reservation = asNumber(top.take("memoryReservation"));
-    const swap = asNumber(top.take("memorySwap"));
-    const shm = asNumber(top.take("shmSize"));
-    const cpus = asNumber(top.take("cpus"));
-    const capabilities = top.object("capabilities");
-    // mustRun and wait have no Compose form: `docker-compose up -d` starts the container, and deploy.sh
-    // waits for it to turn healthy, within the planned waitTimeout.
+/** Host devices as Compose's `host:container:permissions`. */
+function devicesOf(devices: unknown): string[] {
+    return asArray(devices).map((device) =>
+        [propAt(device, "hostPath"), propAt(device, "containerPath") ?? propAt(device, "hostPath"), propAt(device, "permissions")].filter((p) => p !== undefined).map(String).join(":"));
+}
+
+function ulimitsOf(ulimits: unknown): Record<string, unknown> {
+    return Object.fromEntries(asArray(ulimits).map((u) => [String(propAt(u, "name")), { soft: asNumber(propAt(u, "soft")), hard: asNumber(propAt(u, "hard")) }]));
+}
+
+function portsOf(ports: unknown): Record<string, unknown>[] {
+    return asArray(ports).map((port) => compact({
+        target: asNumber(propAt(port, "internal")),
+        published: asNumber(propAt(port, "external")),
+        host_ip: asString(propAt(port, "ip")),
+        protocol: asString(propAt(port, "protocol")),
+    }));
+}
+
+/**
+ * mustRun and wait have no Compose form: `docker-compose up -d` starts the container, and deploy.sh
+ * waits for it to turn healthy, within the planned waitTimeout.
+ */
+function waitTimeoutSecondsOf(top: Fields): number | undefined {
     top.skip("mustRun", "wait");
-    const waitTimeoutSeconds = asNumber(top.take("waitTimeout"));
+    return asNumber(top.take("waitTimeout"));
+}
+
+export function renderContainer(planned: Planned, context: RenderContext): RenderedContainer {
+    const { captured } = planned;
+    const what = captured.name;
+    const top = new Fields(planned.props, "");
+    const dockerName = asString(top.take("name")) ?? captured.name;
+    const capabilities = top.object("capabilities");
+    const networks = new Set<string>();
+    const volumes = new Set<string>();
+    const secrets = new Map<string, SecretFile>();
+    const networkReference = (fields: Fields) => asString(fields.take("name")) ?? "";
 
     const definition = compact({
         container_name: dockerName,
@@ -98,17 +107,13 @@ export function renderContainer(planned: Planned, context: RenderContext): Rende
         environment: environmentOf(top.take("envs")),
         labels: labelsMap(top.take("labels")),
         healthcheck: healthcheckOf(top.object("healthcheck")),
-        cpus,
-        mem_limit: memory === undefined ? undefined : memoryFromMegabytes(memory),
-        mem_reservation: reservation === undefined ? undefined : memoryFromMegabytes(reservation),
-        memswap_limit: swap === undefined ? undefined : memoryFromMegabytes(swap),
-        shm_size: shm === undefined ? undefined : memoryFromMegabytes(shm),
+        cpus: asNumber(top.take("cpus")),
+        ...memoryOf(top),
         privileged: top.take("privileged") === true ? true : undefined,
-        devices: asArray(top.take("devices")).map((device) =>
-            [propAt(device, "hostPath"), propAt(device, "containerPath") ?? propAt(device, "hostPath"), propAt(device, "permissions")].filter((p) => p !== undefined).map(String).join(":")),
+        devices: devicesOf(top.take("devices")),
         cap_add: strings(capabilities.take("adds")),
         cap_drop: strings(capabilities.take("drops")),
-        ulimits: Object.fromEntries(asArray(top.take("ulimits")).map((u) => [String(propAt(u, "name")), { soft: asNumber(propAt(u, "soft")), hard: asNumber(propAt(u, "hard")) }])),
+        ulimits: ulimitsOf(top.take("ulimits")),
         group_add: strings(top.take("groupAdds")),
         security_opt: strings(top.take("securityOpts")),
         read_only: top.take("readOnly") === true ? true : undefined,
@@ -116,17 +121,13 @@ export function renderContainer(planned: Planned, context: RenderContext): Rende
         restart: restartOf(asString(top.take("restart")), asNumber(top.take("maxRetryCount"))),
         stop_grace_period: asNumber(top.take("stopTimeout")) === undefined ? undefined : `${String(top.take("stopTimeout"))}s`,
         stop_signal: asString(top.take("stopSignal")),
-        volumes: mounts,
-        secrets: uploads,
-        networks: networkEntries,
-        ports: asArray(top.take("ports")).map((port) => compact({
-            target: asNumber(propAt(port, "internal")),
-            published: asNumber(propAt(port, "external")),
-            host_ip: asString(propAt(port, "ip")),
-            protocol: asString(propAt(port, "protocol")),
-        })),
-        logging: compact({ driver: asString(top.take("logDriver")), options: stringMap(top.take("logOpts")) }),
+        volumes: mountsOf(top.take("mounts"), what, volumes),
+        secrets: uploadsOf(top, what, secrets),
+        networks: networksOf(top.take("networksAdvanced"), "networksAdvanced[]", what, context, networkReference, networks),
+        ports: portsOf(top.take("ports")),
+        logging: loggingOf(top.take("logDriver"), top.take("logOpts")),
     });
+    const waitTimeoutSeconds = waitTimeoutSecondsOf(top);
     top.assertAllRead(captured.name);
     return { key: serviceKey(dockerName), dockerName, host: context.hostOf(captured), definition, networks, volumes, secrets, waitTimeoutSeconds };
 }

@@ -3,6 +3,7 @@ import { serviceKey, type Planned, type RenderContext, type RenderedWorkload } f
 import { Fields } from "./fields";
 import { secretFileOf, type SecretFile } from "./secrets";
 import { compact, cpusFromNano, labelsMap, memoryFromBytes, stringMap, strings } from "./units";
+import { durationOf, healthcheckOf, loggingOf, mountsOf, networksOf } from "./workload";
 
 // One docker.Service as a service of a Swarm stack file (`docker stack deploy -c`), field by field
 // from its planned inputs. The provider's Service maps onto Compose as the docker CLI maps Compose
@@ -18,23 +19,7 @@ export interface RenderedService extends RenderedWorkload {
     readonly configs: ReadonlySet<string>;
 }
 
-function durationOf(fields: Fields, key: string): string | undefined {
-    return asString(fields.take(key));
-}
-
-export function healthcheckOf(fields: Fields): Record<string, unknown> | undefined {
-    const tests = asArray(fields.take("tests")).map(String);
-    if (tests.length === 0) {
-        return undefined;
-    }
-    return compact({
-        test: tests,
-        interval: durationOf(fields, "interval"),
-        timeout: durationOf(fields, "timeout"),
-        retries: asNumber(fields.take("retries")),
-        start_period: durationOf(fields, "startPeriod"),
-    });
-}
+type ServiceSecrets = Map<string, { file: SecretFile; plannedName: string }>;
 
 function updateOf(fields: Fields): Record<string, unknown> {
     return compact({
@@ -73,32 +58,9 @@ function resourcesOf(fields: Fields): Record<string, unknown> {
     return compact({ limits, reservations: compact({ ...reservations, generic_resources: generic }) });
 }
 
-function mountOf(mount: unknown): Record<string, unknown> {
-    const fields = new Fields(isRecord(mount) ? mount : {}, "mount");
-    const rendered = compact({
-        type: asString(fields.take("type")),
-        source: asString(fields.take("source")),
-        target: asString(fields.take("target")),
-        read_only: fields.take("readOnly") === true ? true : undefined,
-    });
-    fields.assertAllRead("a mount");
-    return rendered;
-}
-
-export function renderService(planned: Planned, context: RenderContext): RenderedService {
-    const { captured } = planned;
-    const top = new Fields(planned.props, "");
-    const dockerName = asString(top.take("name")) ?? captured.name;
-    const task = top.object("taskSpec");
-    const container = task.object("containerSpec");
-    const networks = new Set<string>();
-    const volumes = new Set<string>();
-    const secrets = new Map<string, { file: SecretFile; plannedName: string }>();
-
-    const mounts = asArray(container.take("mounts")).map(mountOf);
-    mounts.filter((m) => m.type === "volume" && typeof m.source === "string").forEach((m) => volumes.add(String(m.source)));
-
-    const serviceSecrets = asArray(container.take("secrets")).map((secret) => {
+/** Secret files as the stack file's secrets; each is recorded in `secrets` under its file key. */
+function secretsOf(container: Fields, what: string, secrets: ServiceSecrets): Record<string, unknown>[] {
+    return asArray(container.take("secrets")).map((secret) => {
         const fields = new Fields(isRecord(secret) ? secret : {}, "secret");
         fields.skip("secretId");
         const target = asString(fields.take("fileName")) ?? "";
@@ -106,45 +68,95 @@ export function renderService(planned: Planned, context: RenderContext): Rendere
         secrets.set(file.key, { file, plannedName: asString(fields.take("secretName")) ?? file.key });
         const mode = asNumber(fields.take("fileMode"));
         const rendered = compact({ source: file.key, target, uid: asString(fields.take("fileUid")), gid: asString(fields.take("fileGid")), mode });
-        fields.assertAllRead(`a secret of ${captured.name}`);
+        fields.assertAllRead(`a secret of ${what}`);
         return rendered;
     });
+}
 
-    const configs = new Set<string>();
-    const serviceConfigs = asArray(container.take("configs")).map((config) => {
+/** Docker configs as the stack file's configs, by their planned names (also added to `configs`). */
+function configsOf(container: Fields, what: string, configs: Set<string>): Record<string, unknown>[] {
+    return asArray(container.take("configs")).map((config) => {
         const fields = new Fields(isRecord(config) ? config : {}, "config");
         // The stack file names the config; Docker gives it its id.
         fields.skip("configId");
         const name = asString(fields.take("configName")) ?? "";
         configs.add(name);
         const rendered = compact({ source: name, target: asString(fields.take("fileName")), uid: asString(fields.take("fileUid")), gid: asString(fields.take("fileGid")), mode: asNumber(fields.take("fileMode")) });
-        fields.assertAllRead(`a config of ${captured.name}`);
+        fields.assertAllRead(`a config of ${what}`);
         return rendered;
     });
+}
 
-    const networkEntries: Record<string, unknown> = {};
-    for (const network of asArray(task.take("networksAdvanceds"))) {
-        const fields = new Fields(isRecord(network) ? network : {}, "networksAdvanceds[]");
-        // `name` is the provider's deprecated spelling of `id`: either one names the network.
-        const name = context.networkNames.get(asString(fields.take("id")) ?? "") ?? asString(fields.take("name")) ?? "";
-        const aliases = asArray(fields.take("aliases")).map(String);
-        fields.assertAllRead(`a network of ${captured.name}`);
-        networks.add(name);
-        networkEntries[name] = aliases.length > 0 ? { aliases } : null;
-    }
+function portsOf(endpoint: Fields, what: string): Record<string, unknown>[] {
+    return asArray(endpoint.take("ports")).map((port) => {
+        const fields = new Fields(isRecord(port) ? port : {}, "endpointSpec.ports[]");
+        const rendered = compact({
+            target: asNumber(fields.take("targetPort")),
+            published: asNumber(fields.take("publishedPort")),
+            protocol: asString(fields.take("protocol")),
+            mode: asString(fields.take("publishMode")),
+        });
+        // A port's name is a label for humans that Compose has no field for; nothing depends on it.
+        fields.skip("name");
+        fields.assertAllRead(`a port of ${what}`);
+        return rendered;
+    });
+}
 
+/** Replicas, endpoint mode, the service's labels, resources, restart, placement, update and rollback. */
+function deployOf(top: Fields, task: Fields, endpoint: Fields): Record<string, unknown> {
     const restart = task.object("restartPolicy");
     const placement = task.object("placement");
-    const logDriver = task.object("logDriver");
-    const endpoint = top.object("endpointSpec");
     const mode = top.object("mode");
     const replicas = asNumber(mode.object("replicated").take("replicas"));
     const global = mode.take("global") === true;
+    return compact({
+        mode: global ? "global" : "replicated",
+        replicas: global ? undefined : replicas ?? 1,
+        endpoint_mode: asString(endpoint.take("mode")),
+        labels: labelsMap(top.take("labels")),
+        resources: resourcesOf(task.object("resources")),
+        restart_policy: compact({
+            condition: asString(restart.take("condition")),
+            delay: durationOf(restart, "delay"),
+            max_attempts: asNumber(restart.take("maxAttempts")),
+            window: durationOf(restart, "window"),
+        }),
+        placement: compact({
+            constraints: strings(placement.take("constraints")),
+            preferences: asArray(placement.take("prefs")).map((p) => ({ spread: String(propAt(p, "spread")) })),
+            max_replicas_per_node: asNumber(placement.take("maxReplicas")),
+        }),
+        update_config: updateOf(top.object("updateConfig")),
+        rollback_config: updateOf(top.object("rollbackConfig")),
+    });
+}
+
+/**
+ * convergeConfig has no Compose form: it is `pulumi up` waiting for healthy tasks, which deploy.sh
+ * does after each phase, with the same timeout.
+ */
+function waitTimeoutOf(top: Fields): string | undefined {
     const converge = top.object("convergeConfig");
-    // convergeConfig has no Compose form: it is `pulumi up` waiting for healthy tasks, which deploy.sh
-    // does after each phase, with the same timeout.
     converge.skip("delay");
-    const waitTimeout = asString(converge.take("timeout"));
+    return asString(converge.take("timeout"));
+}
+
+export function renderService(planned: Planned, context: RenderContext): RenderedService {
+    const { captured } = planned;
+    const what = captured.name;
+    const top = new Fields(planned.props, "");
+    const dockerName = asString(top.take("name")) ?? captured.name;
+    const task = top.object("taskSpec");
+    const container = task.object("containerSpec");
+    const endpoint = top.object("endpointSpec");
+    const logDriver = task.object("logDriver");
+    const networks = new Set<string>();
+    const volumes = new Set<string>();
+    const secrets: ServiceSecrets = new Map();
+    const configs = new Set<string>();
+    // `name` is the provider's deprecated spelling of `id`: either one names the network.
+    const networkReference = (fields: Fields) => asString(fields.take("id")) ?? asString(fields.take("name")) ?? "";
 
     const definition = compact({
         image: asString(container.take("image")),
@@ -162,45 +174,15 @@ export function renderService(planned: Planned, context: RenderContext): Rendere
         init: container.take("init") === true ? true : undefined,
         stop_signal: asString(container.take("stopSignal")),
         stop_grace_period: asString(container.take("stopGracePeriod")),
-        volumes: mounts,
-        secrets: serviceSecrets,
-        configs: serviceConfigs,
-        networks: networkEntries,
-        ports: asArray(endpoint.take("ports")).map((port) => {
-            const fields = new Fields(isRecord(port) ? port : {}, "endpointSpec.ports[]");
-            const rendered = compact({
-                target: asNumber(fields.take("targetPort")),
-                published: asNumber(fields.take("publishedPort")),
-                protocol: asString(fields.take("protocol")),
-                mode: asString(fields.take("publishMode")),
-            });
-            // A port's name is a label for humans that Compose has no field for; nothing depends on it.
-            fields.skip("name");
-            fields.assertAllRead(`a port of ${captured.name}`);
-            return rendered;
-        }),
-        logging: compact({ driver: asString(logDriver.take("name")), options: stringMap(logDriver.take("options")) }),
-        deploy: compact({
-            mode: global ? "global" : "replicated",
-            replicas: global ? undefined : replicas ?? 1,
-            endpoint_mode: asString(endpoint.take("mode")),
-            labels: labelsMap(top.take("labels")),
-            resources: resourcesOf(task.object("resources")),
-            restart_policy: compact({
-                condition: asString(restart.take("condition")),
-                delay: durationOf(restart, "delay"),
-                max_attempts: asNumber(restart.take("maxAttempts")),
-                window: durationOf(restart, "window"),
-            }),
-            placement: compact({
-                constraints: strings(placement.take("constraints")),
-                preferences: asArray(placement.take("prefs")).map((p) => ({ spread: String(propAt(p, "spread")) })),
-                max_replicas_per_node: asNumber(placement.take("maxReplicas")),
-            }),
-            update_config: updateOf(top.object("updateConfig")),
-            rollback_config: updateOf(top.object("rollbackConfig")),
-        }),
+        volumes: mountsOf(container.take("mounts"), what, volumes),
+        secrets: secretsOf(container, what, secrets),
+        configs: configsOf(container, what, configs),
+        networks: networksOf(task.take("networksAdvanceds"), "networksAdvanceds[]", what, context, networkReference, networks),
+        ports: portsOf(endpoint, what),
+        logging: loggingOf(logDriver.take("name"), logDriver.take("options")),
+        deploy: deployOf(top, task, endpoint),
     });
+    const waitTimeout = waitTimeoutOf(top);
     top.assertAllRead(captured.name);
     return { key: serviceKey(dockerName), dockerName, host: context.hostOf(captured), definition, networks, volumes, secrets, waitTimeout, configs };
 }
