@@ -13,11 +13,15 @@ import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";
 import { RenderError } from "../plan/render/fields";
 import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
+import { topology } from "./support/kubernetes/expected";
 
-// `npm run plan -- --render DIR` for the Swarm stacks: files written from the captured resources, so
-// each file shows exactly what Pulumi would create. Every service and container is read back (as YAML
-// 1.1, like docker-compose) and compared field by field with the inputs the provider would receive,
-// converted back to Compose syntax; `$` must come back as `$$`.
+// `npm run plan -- --render DIR` for the Swarm stacks: files written from the captured resources, read
+// back as docker-compose reads them (YAML 1.1). The field-by-field correspondence between the
+// provider's inputs and Compose lives in plan/render alone; it is proven against a real engine by the
+// two-node suite, which deploys these files and compares `docker inspect` with the plan
+// (engine/acceptance/engine-spec.ts), and render-tools.test.ts has Docker's own tools parse them.
+// Here: what the files must do whatever the mapping: every agent runs, only declared ports are
+// published, secrets are files, phases come in order, `$` comes back as `$$`.
 
 type Props = Record<string, unknown>;
 type Definition = Record<string, unknown>;
@@ -42,90 +46,10 @@ function file(files: readonly RenderedFile[], name: string): RenderedFile {
     return found;
 }
 
-function labels(list: unknown): Record<string, string> {
-    return Object.fromEntries(asArray(list).map((l) => [String(propAt(l, "label")), String(propAt(l, "value"))]));
-}
-
-/** Checks one Swarm service definition against the captured service inputs. */
-function expectService(definition: Definition, props: Props, networkName: (id: string) => string): void {
-    const task = props.taskSpec as Props;
-    const container = task.containerSpec as Props;
-    const resources = task.resources as { limits: Props; reservation: Props };
-    const deploy = definition.deploy as Definition;
-    expect(definition.image).to.equal(container.image);
-    expect(definition.environment).to.deep.equal(escaped(container.env));
-    expect(definition.labels).to.deep.equal(labels(container.labels));
-    expect(deploy.labels).to.deep.equal(labels(props.labels));
-    const health = container.healthcheck as Props;
-    expect(definition.healthcheck).to.deep.equal({ test: escaped(health.tests), interval: health.interval, timeout: health.timeout, retries: health.retries, start_period: health.startPeriod });
-    if (asArray(container.commands).length > 0) {
-        expect(definition.entrypoint).to.deep.equal(escaped(container.commands));
-    }
-    expect(definition.cap_drop ?? []).to.deep.equal(container.capDrops ?? []);
-    expect(definition.cap_add ?? []).to.deep.equal(container.capAdds ?? []);
-    expect(definition.stop_grace_period).to.equal(container.stopGracePeriod);
-    expect(definition.volumes ?? []).to.deep.equal(asArray(container.mounts).map((m) => ({ type: propAt(m, "type"), source: propAt(m, "source"), target: propAt(m, "target"), ...(propAt(m, "readOnly") === true ? { read_only: true } : {}) })));
-    expect(definition.secrets ?? []).to.deep.equal(asArray(container.secrets).map((s) => ({
-        source: String(propAt(s, "fileName")).replace(/^\/run\/secrets\//, "").replace(/[^A-Za-z0-9_.-]+/g, "-"),
-        target: propAt(s, "fileName"), uid: propAt(s, "fileUid"), gid: propAt(s, "fileGid"), mode: propAt(s, "fileMode"),
-    })));
-    expect(definition.networks).to.deep.equal(Object.fromEntries(asArray(task.networksAdvanceds).map((n) => {
-        const aliases = asArray(propAt(n, "aliases"));
-        return [networkName(String(propAt(n, "id"))), aliases.length > 0 ? { aliases } : null];
-    })));
-    expect(definition.ports ?? []).to.deep.equal(asArray(propAt(props, "endpointSpec", "ports")).map((p) => ({ target: propAt(p, "targetPort"), published: propAt(p, "publishedPort"), protocol: propAt(p, "protocol"), mode: propAt(p, "publishMode") })));
-    expect(definition.logging).to.deep.equal({ driver: propAt(task, "logDriver", "name"), options: propAt(task, "logDriver", "options") });
-    expect(deploy.replicas).to.equal(propAt(props, "mode", "replicated", "replicas"));
-    expect(deploy.endpoint_mode).to.equal(propAt(props, "endpointSpec", "mode"));
-    const limits = (deploy.resources as { limits: Definition }).limits;
-    const reservations = (deploy.resources as { reservations: Definition }).reservations;
-    expect(Number(limits.cpus) * 1e9).to.equal(resources.limits.nanoCpus);
-    expect(bytes(limits.memory)).to.equal(resources.limits.memoryBytes);
-    expect(Number(reservations.cpus) * 1e9).to.equal(resources.reservation.nanoCpus);
-    expect(bytes(reservations.memory)).to.equal(resources.reservation.memoryBytes);
-    const discrete = asArray(propAt(resources.reservation, "genericResources", "discreteResourcesSpecs")).map((s) => {
-        const [kind, value] = String(s).split("=");
-        return { discrete_resource_spec: { kind, value: Number(value) } };
-    });
-    expect(reservations.generic_resources ?? []).to.deep.equal(discrete);
-    const restart = task.restartPolicy as Props;
-    expect(deploy.restart_policy).to.deep.equal({ condition: restart.condition, delay: restart.delay, max_attempts: restart.maxAttempts, window: restart.window });
-    expect(propAt(deploy, "placement", "constraints")).to.deep.equal(propAt(task, "placement", "constraints"));
-    for (const [key, input] of [["update_config", props.updateConfig], ["rollback_config", props.rollbackConfig]] as const) {
-        const config = input as Props;
-        expect(deploy[key], key).to.deep.equal({ parallelism: config.parallelism, delay: config.delay, failure_action: config.failureAction, monitor: config.monitor, max_failure_ratio: Number(config.maxFailureRatio), order: config.order });
-    }
-}
-
-/** Checks one Compose service against the captured container inputs. */
-function expectContainer(definition: Definition, props: Props, networkName: (id: string) => string): void {
-    const MB = 1024 * 1024;
-    expect(definition.container_name).to.equal(props.name);
-    expect(definition.image).to.equal(props.image);
-    expect(definition.environment).to.deep.equal(escaped(Object.fromEntries(asArray(props.envs).map((e) => {
-        const text = String(e);
-        return [text.slice(0, text.indexOf("=")), text.slice(text.indexOf("=") + 1)];
-    }))));
-    expect(definition.labels).to.deep.equal(labels(props.labels));
-    expect(bytes(definition.mem_limit)).to.equal(Number(props.memory) * MB);
-    expect(bytes(definition.mem_reservation)).to.equal(Number(props.memoryReservation) * MB);
-    expect(definition.cpus).to.equal(Number(props.cpus));
-    expect(definition.devices).to.deep.equal(asArray(props.devices).map((d) => `${String(propAt(d, "hostPath"))}:${String(propAt(d, "containerPath"))}:${String(propAt(d, "permissions"))}`));
-    expect(definition.cap_add).to.deep.equal(propAt(props, "capabilities", "adds"));
-    expect(definition.cap_drop).to.deep.equal(propAt(props, "capabilities", "drops"));
-    expect(definition.ulimits).to.deep.equal(Object.fromEntries(asArray(props.ulimits).map((u) => [propAt(u, "name"), { soft: propAt(u, "soft"), hard: propAt(u, "hard") }])));
-    expect(definition.group_add).to.deep.equal(props.groupAdds);
-    expect(definition.security_opt).to.deep.equal(props.securityOpts);
-    expect(definition.restart).to.equal(props.restart);
-    const health = props.healthcheck as Props;
-    expect(definition.healthcheck).to.deep.equal({ test: escaped(health.tests), interval: health.interval, timeout: health.timeout, retries: health.retries, start_period: health.startPeriod });
-    expect(definition.logging).to.deep.equal({ driver: props.logDriver, options: props.logOpts });
-    expect(definition.networks).to.deep.equal(Object.fromEntries(asArray(props.networksAdvanced).map((n) => [networkName(String(propAt(n, "name"))), { aliases: propAt(n, "aliases") }])));
-    expect(definition.secrets).to.deep.equal(asArray(props.uploads).map((u) => ({
-        source: String(propAt(u, "file")).replace(/^\/run\/secrets\//, "").replace(/[^A-Za-z0-9_.-]+/g, "-"),
-        target: propAt(u, "file"),
-    })));
-    expect(definition.volumes).to.deep.equal(asArray(props.mounts).map((m) => ({ type: propAt(m, "type"), source: propAt(m, "source"), target: propAt(m, "target") })));
+/** Every service of every stack file and of the Compose file, with the file it is in. */
+function workloads(files: readonly RenderedFile[]): { file: string; key: string; definition: Definition }[] {
+    return files.filter((f) => /^(\d+-.+|compose)\.yml$/.test(f.path)).flatMap((f) =>
+        Object.entries((read(f).services ?? {}) as Record<string, Definition>).map(([key, definition]) => ({ file: f.path, key, definition })));
 }
 
 for (const stack of ["mainpc", "pc2"] as const) {
@@ -133,10 +57,6 @@ for (const stack of ["mainpc", "pc2"] as const) {
         let plan: Plan;
         let files: RenderedFile[];
         const planned = (type: string) => plan.capture.resources.flatMap((r, i) => (r.type === type ? [{ captured: r, props: plan.resources[i].props as Props }] : []));
-        const networkName = (id: string) => {
-            const names = (plan.capture.outputs.networks ?? {}) as Record<string, { id: string; name: string }>;
-            return Object.values(names).find((n) => n.id === id)?.name ?? id;
-        };
         before(async () => {
             plan = await committedPlan(stack);
             files = renderPlan(plan);
@@ -158,18 +78,74 @@ for (const stack of ["mainpc", "pc2"] as const) {
             ]);
         });
 
-        it("renders every Swarm service, Redis in its group's file, field by field from its planned inputs", () => {
-            const services = planned("docker:index/service:Service");
-            expect(services.length).to.equal(plan.model.groups.filter((g) => g.runAs === "service").length + (plan.model.redis ? 1 : 0) + plan.model.monitoring.services.length);
-            for (const { captured, props } of services) {
-                const group = labels(props.labels)["cascade.group"];
-                const phase = group === MONITORING_GROUP ? 0 : plan.model.groups.find((g) => g.name === group)?.phase;
-                const document = read(file(files, `${phase}-${group}.yml`));
-                expect(document.version).to.equal("3.8");
-                const key = String(props.name).replace(/^cascade-/, "");
-                const definition = (document.services as Record<string, Definition>)[key];
-                expect(definition, `${captured.name} as ${key}`).to.not.equal(undefined);
-                expectService(definition, props, networkName);
+        it("runs every agent of the machine in its group's workload, in the agents manifest and under its DNS name", () => {
+            const rendered = workloads(files);
+            const internal = plan.model.networks.internal.name;
+            const find = (file: string, key: string) => {
+                const found = rendered.find((w) => w.file === file && w.key === key);
+                expect(found, `${key} in ${file}`).to.not.equal(undefined);
+                return found?.definition ?? {};
+            };
+            const aliasesOf = (definition: Definition) => asArray(propAt(definition, "networks", internal, "aliases")).map(String);
+            for (const group of plan.model.groups) {
+                const file = group.runAs === "service" ? `${group.phase}-${group.name}.yml` : "compose.yml";
+                const definition = find(file, group.name.replace(/^cascade-/, ""));
+                const environment = definition.environment as Record<string, string>;
+                const manifest = JSON.parse(environment.CASCADE_AGENTS.replace(/\$\$/g, "$")) as { name: string }[];
+                const declared = topology.groups.find((g) => g.name === group.name)?.agents.map((a) => a.name);
+                expect(manifest.map((a) => a.name), group.name).to.deep.equal(declared);
+                expect(aliasesOf(definition), group.name).to.include.members(group.agents.map((a) => a.dnsName));
+            }
+            if (plan.model.redis) {
+                const redis = plan.model.redis;
+                const group = plan.model.groups.find((g) => g.name === redis.group);
+                expect(aliasesOf(find(`${group?.phase ?? ""}-${redis.group}.yml`, redis.name.replace(/^cascade-/, "")))).to.deep.equal([redis.dnsName]);
+            }
+            for (const service of plan.model.monitoring.services) {
+                expect(aliasesOf(find(`0-${MONITORING_GROUP}.yml`, service.name.replace(/^cascade-/, "")))).to.deep.equal([service.dnsName]);
+            }
+            const expected = plan.model.groups.length + (plan.model.redis ? 1 : 0) + plan.model.monitoring.services.length;
+            expect(rendered.length, "no workload beyond the groups, Redis and monitoring").to.equal(expected);
+        });
+
+        it("publishes exactly the declared ports, each once on the same port, and never a health port", () => {
+            const ports = workloads(files).flatMap((w) => asArray(w.definition.ports).map((p) => ({ target: propAt(p, "target"), published: propAt(p, "published") })));
+            ports.forEach((p) => expect(p.published).to.equal(p.target));
+            const declared = [
+                ...plan.model.groups.flatMap((g) => g.agents.filter((a) => a.published).map((a) => a.port)),
+                ...plan.model.monitoring.services.flatMap((s) => s.publishedPorts),
+            ];
+            expect(ports.map((p) => Number(p.published)).sort((a, b) => a - b)).to.deep.equal(declared.sort((a, b) => a - b));
+            const health = new Set(plan.model.groups.flatMap((g) => g.agents.map((a) => a.healthPort)));
+            ports.forEach((p) => expect(health.has(Number(p.published)), `health port ${String(p.published)}`).to.equal(false));
+        });
+
+        it("hands every secret to its workload as a file under /run/secrets, readable by root only on Swarm", () => {
+            for (const { file: path, key, definition } of workloads(files)) {
+                for (const secret of asArray(definition.secrets)) {
+                    expect(String(propAt(secret, "target")), `${key} in ${path}`).to.match(/^\/run\/secrets\/./);
+                    if (path !== "compose.yml") {
+                        expect([propAt(secret, "uid"), propAt(secret, "gid"), propAt(secret, "mode")], key).to.deep.equal(["0", "0", 0o400]);
+                    }
+                }
+            }
+            const compose = files.find((f) => f.path === "compose.yml");
+            const secrets = compose ? (read(compose).secrets ?? {}) as Record<string, { file: string }> : {};
+            for (const [key, secret] of Object.entries(secrets)) {
+                expect(secret.file, key).to.match(new RegExp(`^\\$\\{CASCADE_SECRETS_DIR:-\\./secrets\\}/`));
+            }
+        });
+
+        it("gives every workload a healthcheck, drops every capability it does not declare, and reserves no more than it limits", () => {
+            for (const { key, definition } of workloads(files)) {
+                expect(asArray(propAt(definition, "healthcheck", "test"))[0], key).to.equal("CMD-SHELL");
+                expect(definition.cap_drop, key).to.deep.equal(["ALL"]);
+                const limits = (propAt(definition, "deploy", "resources", "limits") ?? { memory: definition.mem_limit, cpus: definition.cpus }) as Definition;
+                const reservations = (propAt(definition, "deploy", "resources", "reservations") ?? { memory: definition.mem_reservation }) as Definition;
+                expect(bytes(reservations.memory), key).to.be.at.most(bytes(limits.memory) ?? 0);
+                if (reservations.cpus !== undefined) {
+                    expect(Number(reservations.cpus), key).to.be.at.most(Number(limits.cpus));
+                }
             }
         });
 
@@ -193,22 +169,6 @@ for (const stack of ["mainpc", "pc2"] as const) {
                         }
                     }
                 }
-            }
-        });
-
-        it("renders every standalone container into the Compose file, field by field", () => {
-            const containers = planned("docker:index/container:Container");
-            expect(containers.length).to.equal(plan.model.groups.filter((g) => g.runAs === "standalone").length);
-            if (containers.length === 0) {
-                return;
-            }
-            const document = read(file(files, "compose.yml")) as { version?: string; services: Record<string, Definition>; secrets: Record<string, { file: string }> };
-            expect(document.version, "no version: the Compose specification, which docker-compose 1.29 reads").to.equal(undefined);
-            for (const { props } of containers) {
-                expectContainer(document.services[String(props.name).replace(/^cascade-/, "")], props, networkName);
-            }
-            for (const [key, secret] of Object.entries(document.secrets)) {
-                expect(secret.file).to.match(new RegExp(`^\\$\\{CASCADE_SECRETS_DIR:-\\./secrets\\}/`), key);
             }
         });
 
