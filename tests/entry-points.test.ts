@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { captureProgram, type Capture } from "../plan/capture";
@@ -7,6 +8,7 @@ import { engineConfigOf, fixturePlaintexts } from "./support/cli-fixtures";
 import type { RegisteredResource } from "./support/engine-double";
 import { ORGANIZATION, runProgram, type ProgramRun } from "./support/language-host";
 import { analyzeStack, analyzer, analyzerInfo, LEVEL, packFor } from "./support/pack";
+import { readSnapshot, urnProblems } from "./support/urns";
 
 // The program and the pack through @pulumi/pulumi's own entry points, as `pulumi preview` and
 // `pulumi up` start them: index.ts through cmd/run (Pulumi.yaml, package.json `main`, tsconfig and the
@@ -130,6 +132,16 @@ describe("the program and the pack through Pulumi's entry points (cmd/run, run-p
         const decoded = secrets.map((s) => Buffer.from(String(secretPlaintext(s.properties.data)), "base64").toString("utf8")).sort();
         expect(decoded).to.deep.equal(Object.values(plaintexts).sort());
     });
+
+    for (const stack of ["mainpc", "pc2"] as const) {
+        it(`keeps on ${stack} every deployed resource, under its URN or through an alias URN the SDK computes`, () => {
+            const run = get(runs[`${stack} up`], `${stack} up`);
+            const records = run.recording.resources
+                .filter((r) => r.type !== STACK_TYPE)
+                .map((r) => ({ urn: r.urn, custom: r.custom, aliases: r.aliasUrns }));
+            expect(urnProblems(records, readSnapshot(path.join(__dirname, "fixtures", "urns", `swarm-${stack}.txt`)))).to.deep.equal([]);
+        });
+    }
 
     it("protects the data volumes in the engine's registrations", () => {
         const run = get(runs["mainpc up"], "mainpc up");

@@ -28,6 +28,11 @@ export interface RegisteredResource {
     readonly provider: string;
     /** How the resource was registered: "register", or "read" for a ReadResource (StackReference). */
     readonly via: "register" | "read";
+    /**
+     * The old URNs its aliases name. The double announces no `aliasSpecs`, so the SDK computes them
+     * itself (allAliases in @pulumi/pulumi resource.ts) from the URNs this double gave the parents.
+     */
+    readonly aliasUrns: readonly string[];
 }
 
 export interface Recording {
@@ -97,6 +102,7 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
                 dependencies: request.getDependenciesList(),
                 provider: request.getProvider(),
                 via: "register",
+                aliasUrns: request.getAliasurnsList(),
             });
             const response = new resource.RegisterResourceResponse().setUrn(urn).setObject(Struct.fromJavaScript(properties as Record<string, never>));
             // In a preview the engine knows no id of a resource it would create; after an update it does.
@@ -120,7 +126,7 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
             recording.resources.push({
                 type: request.getType(), name: request.getName(), urn, parentUrn: request.getParent() || undefined, custom: true,
                 properties: request.getProperties()?.toJavaScript() ?? {}, protect: false, retainOnDelete: false,
-                dependencies: request.getDependenciesList(), provider: request.getProvider(), via: "read",
+                dependencies: request.getDependenciesList(), provider: request.getProvider(), via: "read", aliasUrns: [],
             });
             const state = { name: request.getId(), outputs, secretOutputNames: [] };
             callback(null, new resource.ReadResourceResponse().setUrn(urn).setProperties(Struct.fromJavaScript(state as unknown as Record<string, never>)));
