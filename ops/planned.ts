@@ -1,4 +1,5 @@
 import { loadStack } from "../config/load";
+import { MONITORING_PHASE } from "../model/monitoring/services";
 import type { CascadeModel } from "../model/types";
 import { projectName, readStackFile } from "../plan/stack-file";
 
@@ -13,7 +14,7 @@ export interface PlannedAgent {
     readonly healthPort: number;
 }
 
-/** One workload a stack creates: a group's service or container, or Redis. */
+/** One workload a stack creates: a group's service or container, Redis, or a monitoring service. */
 export interface PlannedWorkload {
     readonly stack: string;
     readonly machine: string;
@@ -24,7 +25,7 @@ export interface PlannedWorkload {
     readonly phase: number;
     readonly replicas: number;
     readonly image: string;
-    /** The agents it runs (none for Redis). */
+    /** The agents it runs (none for Redis and the monitoring services). */
     readonly agents: readonly PlannedAgent[];
     /** Redis, which runs beside its group's agents. */
     readonly redis: boolean;
@@ -52,7 +53,11 @@ export interface PlannedStack {
 }
 
 function workloadsOf(stack: string, model: CascadeModel): PlannedWorkload[] {
-    const workloads: PlannedWorkload[] = [];
+    // The monitoring services are groups like any other (group cascade-monitoring): status judges
+    // them, stop and start act on them.
+    const workloads: PlannedWorkload[] = model.monitoring.services.map((s) => ({
+        stack, machine: s.machine, group: s.group, name: s.name, kind: "service", phase: MONITORING_PHASE, replicas: 1, image: s.image, agents: [], redis: false,
+    }));
     for (const group of model.groups) {
         if (model.redis?.group === group.name) {
             const redis = model.redis;

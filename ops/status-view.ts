@@ -27,7 +27,8 @@ function agentState(w: WorkloadStatus, failing: boolean): string {
 
 function rows(w: WorkloadStatus): Cell[][] {
     const restarts = w.restartsWindow === "last hour" ? String(w.restarts) : `${w.restarts} (total)`;
-    const name = w.redis ? `${w.name} (Redis)` : w.group;
+    // A group runs one workload of its name; Redis and each monitoring service are named beside theirs.
+    const name = w.redis ? `${w.name} (Redis)` : w.name === w.group ? w.group : `${w.name} (${w.group})`;
     const group: Cell[] = [w.ok ? "ok" : "FAIL", w.machine, name, "", w.nodes.join(",") || "-", `${w.healthy}/${w.desired}`, imageCell(w), w.update, restarts];
     const agents = w.agents.map((a): Cell[] => ["", "", "", a.name, "", agentState(w, a.failing), "", "", ""]);
     return [group, ...agents];
@@ -37,7 +38,7 @@ function details(w: WorkloadStatus): string[] {
     if (w.ok) {
         return [];
     }
-    const where = `${w.group}${w.redis ? ` (${w.name})` : ""} on ${w.machine}`;
+    const where = `${w.group}${w.name === w.group ? "" : ` (${w.name})`} on ${w.machine}`;
     const lines = w.problems.map((p) => `  ${where}: ${p}`);
     if (w.failingAgents.length > 0) {
         lines.push(`  ${where}: failing agents: ${w.failingAgents.map((a) => `${a} on ${w.machine}`).join(", ")}`);

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../config/load";
+import { MONITORING_GROUP } from "../model/monitoring/services";
 import { takeSnapshot, type Snapshot } from "../ops/observe";
 import { plannedStack, type PlannedStack } from "../ops/planned";
 import { exitCodeOf, judge, type StatusReport } from "../ops/status";
@@ -114,6 +116,35 @@ describe("npm run status, from recorded engine responses", () => {
         expect(exitCodeOf(report)).to.equal(1);
         expect(workload(report, "cascade-core").problems).to.deep.equal(["runs cascade/core:dev1, planned cascade/core:dev2"]);
         expect(statusText(report)).to.match(/^FAIL\s+mainpc\s+cascade-core\s+cas14\s+1\/1\s+dev1 \(plan dev2\)/m);
+    });
+
+    it("the monitoring services are judged like any group: a stack with monitoring on names each one it lacks, and exits 1", () => {
+        // The fixture config with monitoring left at its default (on): the recorded engine runs none.
+        const text = fs.readFileSync(path.join(PROJECT_ROOT, DIR, "Pulumi.mainpc.yaml"), "utf8").replace(/^\s*#.*\n\s*cascade:monitoring:\n\s*enabled: false\n/m, "\n");
+        expect(text, "the fixture's monitoring switch").to.not.contain("cascade:monitoring");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cascade-status-"));
+        try {
+            const file = path.join(dir, "Pulumi.mainpc.yaml");
+            fs.writeFileSync(file, text);
+            const planned = plannedStack("mainpc", file);
+            const monitoring = planned.workloads.filter((w) => w.group === MONITORING_GROUP);
+            expect(monitoring.map((w) => [w.name, w.machine, w.kind, w.phase])).to.deep.equal([
+                ["cascade-prometheus", "mainpc", "service", 0],
+                ["cascade-blackbox-exporter", "mainpc", "service", 0],
+                ["cascade-node-exporter-mainpc", "mainpc", "service", 0],
+            ]);
+            const report = judge([planned], recorded("healthy"));
+            expect(exitCodeOf(report)).to.equal(1);
+            const out = statusText(report);
+            for (const w of monitoring) {
+                expect(out).to.match(new RegExp(`^FAIL\\s+mainpc\\s+${w.name} \\(${MONITORING_GROUP}\\)\\s+-\\s+0/1`, "m"));
+                expect(out).to.include(`${MONITORING_GROUP} (${w.name}) on mainpc: no service ${w.name} on the Swarm manager`);
+            }
+            expect(out).to.include("mainpc: volume cascade_prometheus_data is missing on its engine");
+            expect(report.workloads.filter((w) => w.group !== MONITORING_GROUP).every((w) => w.ok), "the groups, as recorded").to.equal(true);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("--json is the report itself, every planned agent in it", () => {

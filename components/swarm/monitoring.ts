@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { MONITORING_PHASE } from "../../model/monitoring/services";
 import type { MonitoringService } from "../../model/monitoring/types";
 import { dockerLabels, LABEL } from "../labels";
 import type { SwarmNetworkIds } from "./group";
@@ -27,8 +28,7 @@ export class SwarmMonitoringService extends pulumi.ComponentResource {
     constructor(name: string, args: SwarmMonitoringServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cascade:swarm:MonitoringService", name, {}, opts);
         const { service } = args;
-        // Phase 0: monitoring comes up before the groups it watches, and waits for none of them.
-        const labels = { [LABEL.machine]: service.machine, [LABEL.group]: service.group, [LABEL.phase]: "0", [LABEL.managedBy]: "pulumi" };
+        const labels = { [LABEL.machine]: service.machine, [LABEL.group]: service.group, [LABEL.phase]: String(MONITORING_PHASE), [LABEL.managedBy]: "pulumi" };
         const configs: ConfigReference[] = service.files.map((file) => {
             const hash = crypto.createHash("sha256").update(file.content).digest("hex").slice(0, 12);
             const config = new docker.ServiceConfig(`${name}-${file.key}`, {

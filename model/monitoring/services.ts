@@ -8,6 +8,8 @@ import { nodeExporterName } from "./watch";
 
 /** The label every monitoring service carries as its group (budgets, policies and the plan read it). */
 export const MONITORING_GROUP = "cascade-monitoring";
+/** Monitoring comes up before the groups it watches, and waits for none of them. */
+export const MONITORING_PHASE = 0;
 
 /** Ports inside the containers: the projects' own defaults. */
 export const PORTS: Readonly<Record<MonitoringRole, number>> = {
