@@ -4,7 +4,7 @@
 # 1. engine/engines.sh starts two dockerd, MainPC (the manager, advertising gpu=GPU-fake0) and PC2
 #    (a worker, gpu=GPU-fake1), each in a network namespace of its own, and forms the swarm
 #    (installing Debian's docker.io when CI=true);
-# 2. engine/images/build.sh builds the stand-in images on MainPC's engine (no registry), and
+# 2. engine/images/build.sh builds the stand-in and monitoring images on MainPC's engine (no registry), and
 #    `docker save | docker load` copies them to PC2's;
 # 3. mocha runs engine/acceptance/ (its root hook renders both stacks with `npm run plan -- --render`
 #    and deploys them with the rendered deploy.sh: mainpc, then pc2, through the manager).
@@ -92,14 +92,15 @@ if ! command -v docker-compose >/dev/null; then
     fi
 fi
 
-run_step engine/images/build.sh
+run_step engine/images/build.sh standin redis prometheus blackbox node-exporter
 case $status in
     0) ;;
     3) skip "the stand-in images cannot be built here: $(last_error) (build.sh exit 3)" ;;
     *) say "build.sh failed (exit $status)"; exit "$status" ;;
 esac
-# No registry: PC2's engine gets the images the way an operator without one copies them.
-docker save cascade-standin:local cascade-redis:local | docker -H "$CASCADE_ENGINE_PC2" load >/dev/null
+# No registry: PC2's engine gets the images the way an operator without one copies them (of the
+# monitoring images, PC2 runs only its node exporter).
+docker save cascade-standin:local cascade-redis:local cascade-node-exporter:local | docker -H "$CASCADE_ENGINE_PC2" load >/dev/null
 say "images loaded into PC2's engine"
 
 # timeout runs mocha in a process group of its own, with the deploy scripts mocha starts; at the limit

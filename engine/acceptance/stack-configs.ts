@@ -16,6 +16,17 @@ type StackSettings = Omit<z.input<typeof stackConfigSchema>, "redisPassword" | "
 export const IMAGE_REGISTRY = "cascade";
 export const IMAGE_TAG = "acceptance";
 export const REDIS_IMAGE = "cascade-redis:local";
+/** The monitoring images `engine/images/build.sh prometheus blackbox node-exporter` builds from Debian's packages. */
+export const MONITORING_IMAGES = {
+    prometheus: "cascade-prometheus:local",
+    blackbox: "cascade-blackbox-exporter:local",
+    nodeExporter: "cascade-node-exporter:local",
+} as const;
+/**
+ * Scrape and rule evaluation interval here, in seconds: short so that an alert's bound (its rule's
+ * `for` plus an interval) is reached within the suite's time; production keeps the stack default.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 5;
 /** The stack default of cascade:gpu.genericResourceKind, which engine/engines.sh makes both nodes advertise. */
 export const GPU_KIND = "gpu";
 
@@ -44,9 +55,12 @@ function stackSettings(stack: AcceptanceStack): StackSettings {
         // Both stacks are rendered offline: PC2 finds MainPC's networks by name, not through state.
         mainpc: { stack: "" },
         groups: Object.fromEntries(Object.entries(stack.replicas ?? {}).map(([group, replicas]) => [group, { replicas }])),
-        // The monitoring images are not on this registry-less machine: the suite leaves monitoring out
-        // until it deploys the stand-ins of `engine/images/build.sh prometheus blackbox node-exporter`.
-        monitoring: { enabled: false },
+        // Production's monitoring with the local images; only the scrape interval is shorter.
+        monitoring: {
+            prometheus: { image: MONITORING_IMAGES.prometheus, scrapeInterval: `${SCRAPE_INTERVAL_SECONDS}s` },
+            blackboxImage: MONITORING_IMAGES.blackbox,
+            nodeExporterImage: MONITORING_IMAGES.nodeExporter,
+        },
     };
 }
 

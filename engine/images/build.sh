@@ -12,8 +12,9 @@
 #   cascade-prometheus:local, cascade-blackbox-exporter:local, cascade-node-exporter:local
 #                          the monitoring services from Debian's prometheus, prometheus-blackbox-exporter
 #                          and prometheus-node-exporter, with the official images' entrypoints, plus
-#                          busybox for the wget of their healthchecks. They run as root (the import
-#                          fixes every owner to 0), unlike the official images.
+#                          busybox for the wget of their healthchecks (through monitoring/wget, a shim
+#                          for its -T). They run as root (the import fixes every owner to 0), unlike
+#                          the official images.
 #
 # Each image is a root filesystem packed into a reproducible tar (sorted names, fixed owners and
 # times) and loaded with `docker import`: no Dockerfile, no base image, nothing pulled. The tar's
@@ -110,6 +111,8 @@ redis_rootfs() {
 monitoring_rootfs() {
     local root=$1 binary=$2 target=$3
     busybox_rootfs "$root"
+    # Ahead of busybox's own wget on PATH: the shim keeps the healthchecks' `wget -T` from crashing.
+    install -m 0755 "$HERE/monitoring/wget" "$root/usr/local/bin/wget"
     install -D -m 0755 "$binary" "$root$target"
     copy_libraries "$root" "$binary"
     mkdir -p "$root/prometheus" "$root/etc/prometheus" "$root/etc/blackbox_exporter"
@@ -170,6 +173,10 @@ build_monitoring() {
         "ENTRYPOINT [\"$target\"]" "EXPOSE $port"
     docker run --rm --network none "$image" --version >/dev/null 2>&1 \
         || { echo "build.sh: $image does not run $target" >&2; exit 1; }
+    # The healthcheck's wget must fail as wget does on a closed port (1), not crash (139).
+    local status=0
+    docker run --rm --network none --entrypoint wget "$image" -q -T 2 -O /dev/null http://127.0.0.1:1/ 2>/dev/null || status=$?
+    [ "$status" -eq 1 ] || { echo "build.sh: $image: wget -T on a closed port exited $status, not 1" >&2; exit 1; }
 }
 
 monitoring_image() { echo "cascade-$1:local"; }
