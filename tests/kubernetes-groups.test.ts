@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { MONITORING_GROUP } from "../model/monitoring/services";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
@@ -210,7 +211,7 @@ describe("Kubernetes: every group as a Deployment and every agent as a Service",
     }
 
     it("covers the seed's 9 groups and 69 agents across both stacks", () => {
-        const deployments = [...runs.values()].flatMap((r) => r.objects.filter((o) => o.object.kind === "Deployment"));
+        const deployments = [...runs.values()].flatMap((r) => r.objects.filter((o) => o.object.kind === "Deployment" && o.object.metadata.labels?.["cascade.group"] !== MONITORING_GROUP));
         const services = [...runs.values()].flatMap((r) => r.objects.filter((o) => o.object.kind === "Service" && o.object.metadata.labels?.["cascade.agent"] !== undefined && !o.object.metadata.name.endsWith("-public")));
         expect(deployments).to.have.length(9);
         expect(services).to.have.length(69);

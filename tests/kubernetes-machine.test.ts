@@ -172,8 +172,11 @@ describe("Kubernetes: each machine stack's namespaces, budgets, networks, data a
             }
 
             it("exports the CoreDNS rules that make every seed name <agent>.<group>.cascade resolve", () => {
-                expect(runOf(machine).outputs.coreDnsRewrites).to.deep.equal(groupsOf(machine).map((g) =>
-                    `rewrite name regex ^(.+)\\.${g.name}\\.cascade\\.$ {1}.${g.name}.svc.cluster.local. answer auto`));
+                const monitoring = machine === "mainpc" ? "prometheus|blackbox-exporter|node-exporter-mainpc" : "node-exporter-pc2";
+                expect(runOf(machine).outputs.coreDnsRewrites).to.deep.equal([...groupsOf(machine).map((g) =>
+                    `rewrite name regex ^(.+)\\.${g.name}\\.cascade\\.$ {1}.${g.name}.svc.cluster.local. answer auto`),
+                    // The stack's own monitoring services, in its monitoring namespace (tests/kubernetes-monitoring.test.ts).
+                    `rewrite name regex ^(${monitoring})\\.cascade-monitoring\\.cascade\\.$ {1}.cascade-monitoring-${machine}.svc.cluster.local. answer auto`]);
                 const directory = runOf(machine).outputs.serviceDirectory as Record<string, unknown>;
                 expect(Object.keys(directory)).to.have.members(groupsOf(machine).flatMap((g) => g.agents.map((a) => `${a.name}.${g.name}.cascade`.toLowerCase())));
                 expect(runOf(machine).outputs.platform).to.equal("kubernetes");

@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { agentJob } from "../model/monitoring/prometheus";
 import { ALERTS } from "../model/monitoring/rules";
 import type { KubernetesObject } from "./support/kubernetes/manifests";
+import { findObject, type RegisteredObject } from "./support/kubernetes/manifests";
 import { runKubernetes } from "./support/kubernetes/run";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import { schemaProblems } from "./support/kubernetes/schema";
 import { stackModel } from "./support/monitoring/models";
 
@@ -60,6 +64,67 @@ for (const stack of ["mainpc", "pc2"] as const) {
             expect(more).to.deep.equal([]);
             const alerts = (rule.spec as { groups: { rules: { alert: string }[] }[] }).groups.flatMap((g) => g.rules.map((r) => r.alert));
             expect(alerts.filter((a) => a === ALERTS.groupDegraded).length).to.equal(model.groups.length);
+        });
+    });
+}
+
+// Without the operator (the default): each stack runs, from the same model as on Swarm, its own
+// monitoring namespace: Prometheus and the blackbox exporter on mainpc with the generated files, a
+// node exporter on each machine, as Deployments and Services, validated like every other object.
+for (const stack of ["mainpc", "pc2"] as const) {
+    describe(`Kubernetes monitoring without the Prometheus operator: ${stack}`, () => {
+        let objects: readonly KubernetesObject[] = [];
+        let registered: readonly RegisteredObject[] = [];
+        let rewrites: readonly string[] = [];
+        const model = stackModel(stack, { "cascade:platform": "kubernetes" });
+        const namespace = `cascade-monitoring-${stack}`;
+        const inNamespace = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace);
+        before(async () => {
+            const run = await runKubernetes(stack);
+            registered = run.objects;
+            objects = run.objects.map((o) => o.object);
+            rewrites = run.outputs.coreDnsRewrites as string[];
+        });
+
+        it("runs the model's services, one Deployment and one Service each, with their images, arguments and files", () => {
+            expect(model.monitoring.operator).to.equal(false);
+            const services = model.monitoring.services;
+            expect(services.map((s) => s.role)).to.deep.equal(stack === "mainpc" ? ["prometheus", "blackbox", "node-exporter"] : ["node-exporter"]);
+            for (const service of services) {
+                const deployment = findObject(registered, "Deployment", service.name, namespace) as unknown as IDeployment;
+                const container = deployment.spec?.template.spec?.containers[0];
+                expect([container?.image, container?.args], service.name).to.deep.equal([service.image, service.args]);
+                expect(deployment.spec?.template.spec?.nodeSelector, service.name).to.deep.equal({ system: stack });
+                expect(container?.securityContext, service.name).to.deep.include({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+                expect(deployment.spec?.template.spec?.securityContext, service.name).to.deep.include({ runAsNonRoot: true });
+                const files = inNamespace("ConfigMap").find((c) => c.metadata.name === `${service.name}-files`) as unknown as IConfigMap | undefined;
+                expect(Object.entries(files?.data ?? {}), service.name).to.deep.equal(service.files.map((f) => [f.key, f.content]));
+            }
+            expect(inNamespace("Service").map((s) => s.metadata.name)).to.deep.equal(services.map((s) => s.dnsName.split(".")[0]));
+        });
+
+        it("every object passes its schema", () => {
+            const mine = objects.filter((o) => o.metadata.namespace === namespace || o.metadata.name === namespace);
+            expect(mine.length).to.be.greaterThan(4);
+            for (const object of mine) {
+                expect(schemaProblems(object), `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`).to.deep.equal([]);
+            }
+        });
+
+        it("puts the namespace under a quota and the Cascade network rules, Prometheus's data on a claim", () => {
+            const [quota] = inNamespace("ResourceQuota") as unknown as IResourceQuota[];
+            expect(quota.spec?.hard?.pods).to.equal(String(model.monitoring.services.length));
+            expect(inNamespace("NetworkPolicy").map((p) => p.metadata.name)).to.deep.equal(["default-deny", "allow-cascade", "allow-dns"]);
+            expect(inNamespace("PersistentVolumeClaim").map((c) => c.metadata.name)).to.deep.equal(stack === "mainpc" ? ["prometheus-data"] : []);
+        });
+
+        it("makes the monitoring names of the Prometheus config resolve to this namespace", () => {
+            const names = model.monitoring.services.map((s) => s.dnsName.split(".")[0]).join("|");
+            expect(rewrites).to.include(`rewrite name regex ^(${names})\\.cascade-monitoring\\.cascade\\.$ {1}.${namespace}.svc.cluster.local. answer auto`);
+            if (stack === "mainpc") {
+                // Static targets through the groups' rewrites: a Service answers for all of a group's pods.
+                expect(model.monitoring.files.prometheus).to.contain("- serviceregistry.cascade-core.cascade:").and.not.contain("tasks.serviceregistry");
+            }
         });
     });
 }

@@ -37,6 +37,10 @@ describe("Kubernetes: the policy pack", () => {
             "cascade-audio-realtime-deployment": ["Deployment", "mainpc", 1, 1, 2, 2, 4, 0],
             "cascade-personality-deployment": ["Deployment", "mainpc", 2, 1, 2, 2, 4, 0],
             "cascade-auxiliary-deployment": ["Deployment", "mainpc", 1, 1, 2, 2, 4, 0],
+            // Without the Prometheus operator the stack runs its own monitoring, budgeted like a group.
+            "mainpc-monitoring-workloads-cascade-prometheus": ["Deployment", "mainpc", 1, 0.25, 0.5, 1, 2, 0],
+            "mainpc-monitoring-workloads-cascade-blackbox-exporter": ["Deployment", "mainpc", 1, 0.05, 0.03125, 0.25, 0.125, 0],
+            "mainpc-monitoring-workloads-cascade-node-exporter-mainpc": ["Deployment", "mainpc", 1, 0.05, 0.03125, 0.25, 0.125, 0],
         });
         const audio = workloads.find((w) => w.group === "cascade-audio-realtime");
         expect([audio?.realtime, audio?.capAdds, audio?.privileged, audio?.hostPaths]).to.deep.equal([true, ["SYS_NICE"], false, []]);
@@ -48,14 +52,14 @@ describe("Kubernetes: the policy pack", () => {
         expect(findings(verdictsOf(pc2), "mandatory")).to.deep.equal([]);
         const advisory = findings(verdictsOf(mainpc), "advisory");
         expect(advisory).to.have.length(2);
-        expect(advisory[0]).to.contain("budget-limits-overcommit cascade-request-handler-deployment: mainpc: limits x replicas add up to 47 CPUs (147% of its 32)");
-        expect(advisory[1]).to.contain("limits x replicas add up to 123G memory");
+        expect(advisory[0]).to.contain("budget-limits-overcommit cascade-request-handler-deployment: mainpc: limits x replicas add up to 48.5 CPUs (152% of its 32)");
+        expect(advisory[1]).to.contain("limits x replicas add up to 125.25G memory");
         expect(findings(verdictsOf(pc2), "advisory")).to.deep.equal([]);
     });
 
     it("fails the reservation budget when the machine is smaller than the requests at full scale", async () => {
         const run = await runKubernetes("mainpc", {}, { "cascade:capacity": { cpus: 16, memory: "80G", gpus: 1 } });
-        expect(findings(verdictsOf(run), "mandatory").join("\n")).to.contain("budget-reservations cascade-request-handler-deployment: mainpc: reservations x replicas add up to 23.25 CPUs (145% of its 16)");
+        expect(findings(verdictsOf(run), "mandatory").join("\n")).to.contain("budget-reservations cascade-request-handler-deployment: mainpc: reservations x replicas add up to 23.6 CPUs (148% of its 16)");
     });
 
     it("fails the privileged audio opt-in until the operator also relaxes no-privileged, and allows its /dev/snd", async () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { MONITORING_GROUP, MONITORING_PHASE } from "../model/monitoring/services";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -59,6 +60,8 @@ for (const stack of ["mainpc", "pc2"] as const) {
 
         it("writes one file per group in phase order, apply.sh and README.md", () => {
             expect(files.map((f) => f.path)).to.deep.equal([
+                // The stack's own monitoring namespace comes first: it watches the groups and waits for none.
+                `${MONITORING_PHASE}-${MONITORING_GROUP}.yaml`,
                 ...groupsOf(stack).sort((a, b) => a.phase - b.phase || a.name.localeCompare(b.name)).map((g) => `${g.phase}-${g.name}.yaml`),
                 "apply.sh",
                 "README.md",
@@ -136,7 +139,7 @@ describe("Kubernetes: npm run plan -- --render", () => {
         const out = path.join(directory, "out");
         const stdout = execFileSync(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["plan/cli.ts", "--config", kubernetesConfig("mainpc"), "--render", out], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(stdout).to.contain("platform kubernetes").and.contain("Plan OK: no mandatory policy failed");
-        expect(fs.readdirSync(out).sort()).to.deep.equal([...groupsOf("mainpc").map((g) => `${g.phase}-${g.name}.yaml`), "README.md", "apply.sh"].sort());
+        expect(fs.readdirSync(out).sort()).to.deep.equal([`${MONITORING_PHASE}-${MONITORING_GROUP}.yaml`, ...groupsOf("mainpc").map((g) => `${g.phase}-${g.name}.yaml`), "README.md", "apply.sh"].sort());
         expect(fs.statSync(path.join(out, "apply.sh")).mode & 0o111).to.not.equal(0);
     });
 });

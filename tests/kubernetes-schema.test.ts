@@ -43,11 +43,15 @@ describe("Kubernetes: every object passes the API server's validation", () => {
                     const groups = groupsOf(stack);
                     const agents = groups.flatMap((g) => g.agents);
                     const redis = stack === "mainpc" ? 1 : 0;
+                    // The stack's own monitoring namespace (no Prometheus operator): Prometheus, the blackbox
+                    // exporter and their files and claim on mainpc, the node exporter on each.
+                    const monitoring = stack === "mainpc" ? { services: 3, claims: 1, files: 2 } : { services: 1, claims: 0, files: 0 };
                     const count = (kind: string) => objects.filter((o) => o.kind === kind).length;
                     expect({
                         Namespace: count("Namespace"),
                         ResourceQuota: count("ResourceQuota"),
                         NetworkPolicy: count("NetworkPolicy"),
+                        ConfigMap: count("ConfigMap"),
                         Secret: count("Secret"),
                         PersistentVolumeClaim: count("PersistentVolumeClaim"),
                         Deployment: count("Deployment"),
@@ -56,14 +60,15 @@ describe("Kubernetes: every object passes the API server's validation", () => {
                         HorizontalPodAutoscaler: count("HorizontalPodAutoscaler"),
                         PodDisruptionBudget: count("PodDisruptionBudget"),
                     }).to.deep.equal({
-                        Namespace: groups.length,
-                        ResourceQuota: groups.length,
-                        NetworkPolicy: groups.reduce((n, g) => n + 3 + (g.egress || g.agents.some((a) => a.loadBalanced) ? 1 : 0) + (g.agents.some((a) => a.loadBalanced) ? 1 : 0), 0),
+                        Namespace: groups.length + 1,
+                        ResourceQuota: groups.length + 1,
+                        NetworkPolicy: groups.reduce((n, g) => n + 3 + (g.egress || g.agents.some((a) => a.loadBalanced) ? 1 : 0) + (g.agents.some((a) => a.loadBalanced) ? 1 : 0), 0) + 3,
+                        ConfigMap: monitoring.files,
                         Secret: groups.length,
-                        PersistentVolumeClaim: groups.reduce((n, g) => n + new Set(mountsOf(g).map((m) => m.volume)).size, 0) + redis,
-                        Deployment: groups.length,
+                        PersistentVolumeClaim: groups.reduce((n, g) => n + new Set(mountsOf(g).map((m) => m.volume)).size, 0) + redis + monitoring.claims,
+                        Deployment: groups.length + monitoring.services,
                         StatefulSet: redis,
-                        Service: agents.length + agents.filter((a) => a.loadBalanced).length + redis,
+                        Service: agents.length + agents.filter((a) => a.loadBalanced).length + redis + monitoring.services,
                         HorizontalPodAutoscaler: groups.filter((g) => g.scaling && g.scaling.max > g.scaling.min).length,
                         PodDisruptionBudget: groups.filter((g) => g.replicas > 1).length,
                     });

@@ -80,11 +80,12 @@ describe("Kubernetes: the stack's kubernetes settings", () => {
 
     it("names namespaces with the prefix, and the DNS rules and policies follow", async () => {
         const run = await runKubernetes("pc2", { namespacePrefix: "ai" });
-        expect(run.objects.filter((o) => o.object.kind === "Namespace").map((o) => o.object.metadata.name)).to.deep.equal(["ai-pc2-core", "ai-pc2-apps"]);
+        expect(run.objects.filter((o) => o.object.kind === "Namespace").map((o) => o.object.metadata.name)).to.deep.equal(["ai-pc2-core", "ai-pc2-apps", "ai-monitoring-pc2"]);
         expect(deploymentOf(run, "cascade-pc2-apps", "ai-pc2-apps").metadata?.namespace).to.equal("ai-pc2-apps");
         expect(run.outputs.coreDnsRewrites).to.deep.equal([
             "rewrite name regex ^(.+)\\.cascade-pc2-core\\.cascade\\.$ {1}.ai-pc2-core.svc.cluster.local. answer auto",
             "rewrite name regex ^(.+)\\.cascade-pc2-apps\\.cascade\\.$ {1}.ai-pc2-apps.svc.cluster.local. answer auto",
+            "rewrite name regex ^(node-exporter-pc2)\\.cascade-monitoring\\.cascade\\.$ {1}.ai-monitoring-pc2.svc.cluster.local. answer auto",
         ]);
         const policy = findObject(run.objects, "NetworkPolicy", "allow-cascade", "ai-pc2-core") as unknown as INetworkPolicy;
         expect(policy.spec?.ingress?.[0].from?.[0].namespaceSelector?.matchLabels).to.deep.equal({ "cascade.namespace-prefix": "ai", "cascade.managed-by": "pulumi" });

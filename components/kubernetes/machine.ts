@@ -8,6 +8,7 @@ import { groupClaimVolumes } from "./claims";
 import { coreDnsRewrites } from "./dns";
 import { KubernetesGroup } from "./group";
 import { KubernetesMonitoring } from "./monitoring";
+import { KubernetesMonitoringWorkloads } from "./monitoring-workloads";
 import { namespaceName } from "../../model/kubernetes-names";
 import { groupNamespace, type GroupNamespace } from "./namespace";
 import { privilegeNeedsOf } from "./pod";
@@ -62,6 +63,15 @@ export class KubernetesMachine extends pulumi.ComponentResource {
         const watched = model.monitoring.operator ? model.monitoring.machines.find((m) => m.name === model.machine.name) : undefined;
         if (watched && args.operator) {
             new KubernetesMonitoring(`${name}-monitoring`, { machine: watched, groups: namespaces, operator: args.operator }, { parent: this, provider });
+        }
+        if (!model.monitoring.operator && model.monitoring.services.length > 0) {
+            new KubernetesMonitoringWorkloads(`${name}-monitoring-workloads`, {
+                services: model.monitoring.services,
+                machine: model.machine,
+                settings,
+                protect: model.data.protect,
+                retainOnDelete: model.data.retainOnDelete,
+            }, { parent: this, provider });
         }
         this.coreDnsRewrites = coreDnsRewrites(model, settings);
         this.registerOutputs({ coreDnsRewrites: this.coreDnsRewrites });

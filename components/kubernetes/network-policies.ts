@@ -22,7 +22,7 @@ export interface NamedPolicy {
  * Swarm target puts on cascade-external (it publishes ports or needs egress) reaches outside, and
  * only its published agent ports accept connections from outside.
  */
-export function networkPoliciesOf(group: GroupModel, prefix: string): NamedPolicy[] {
+export function networkPoliciesOf(group: Pick<GroupModel, "external" | "publishedPorts">, prefix: string): NamedPolicy[] {
     const cascade = [{ namespaceSelector: { matchLabels: cascadeNamespaceSelector(prefix) } }];
     const policies: NamedPolicy[] = [
         { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },

@@ -43,8 +43,8 @@ export function monitoringOf(input: MonitoringInput): MonitoringModel {
     const volume = (key: keyof typeof MONITORING_VOLUMES): MountModel =>
         ({ volume: key, volumeName: input.volumeName(key), target: MONITORING_VOLUMES[key].target, readOnly: false });
     const serviceDefaults: ServiceDefaults = { ...defaults, volume };
-    if (input.platform === "kubernetes") {
-        return kubernetesMonitoring(input);
+    if (input.platform === "kubernetes" && settings.prometheusOperator.enabled) {
+        return operatorMonitoring(input);
     }
     const nodeExporter = nodeExporterService(settings, serviceDefaults);
     if (!input.owner) {
@@ -78,26 +78,24 @@ export function monitoringOf(input: MonitoringInput): MonitoringModel {
 }
 
 /**
- * On Kubernetes each stack watches its own machine through the cluster's Prometheus operator (Probe,
- * ServiceMonitor and PrometheusRule objects, components/kubernetes/monitoring.ts) when the stack says
- * the cluster runs one; it runs no monitoring workload of its own there, so nothing is budgeted.
+ * On Kubernetes whose cluster runs the Prometheus operator (the stack says so), each stack watches its
+ * own machine through it (Probe, ServiceMonitor and PrometheusRule objects,
+ * components/kubernetes/monitoring.ts) and runs no monitoring workload of its own, so nothing is
+ * budgeted. Without the operator a Kubernetes stack runs the same services as on Swarm.
  */
-function kubernetesMonitoring(input: MonitoringInput): MonitoringModel {
-    const operator = input.settings.prometheusOperator.enabled;
+function operatorMonitoring(input: MonitoringInput): MonitoringModel {
     const own = input.views.slice(0, 1);
     // The cluster's own node exporter carries no `machine` label, so the budget rules would select
     // nothing: the namespaces' ResourceQuotas hold the budget there instead.
-    const machines = operator
-        ? watchedMachines({ ...input.topology, machines: { [own[0].machine.name]: input.topology.machines[own[0].machine.name] } }, own, "kubernetes", input.dnsName, input.isStandalone)
-            .map((m) => ({ ...m, budget: undefined }))
-        : [];
+    const machines = watchedMachines({ ...input.topology, machines: { [own[0].machine.name]: input.topology.machines[own[0].machine.name] } }, own, "kubernetes", input.dnsName, input.isStandalone)
+        .map((m) => ({ ...m, budget: undefined }));
     return {
         enabled: true,
         owner: input.owner,
-        operator,
+        operator: true,
         machines,
         services: [],
         ui: [],
-        files: operator ? { rules: rulesFile(ruleGroups(machines)), dashboards: Object.fromEntries(machines.map((m) => [m.name, stackDashboard(m.name, [m])])) } : { dashboards: {} },
+        files: { rules: rulesFile(ruleGroups(machines)), dashboards: Object.fromEntries(machines.map((m) => [m.name, stackDashboard(m.name, [m])])) },
     };
 }

@@ -14,7 +14,7 @@ import { secretFileOf, type SecretFile } from "./secrets";
 
 /** Kinds in the order kubectl applies them within a group's file. */
 // The Prometheus operator's kinds last: they watch the workloads, and the operator must already run in the cluster.
-const KIND_ORDER = ["Namespace", "ResourceQuota", "NetworkPolicy", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Probe", "ServiceMonitor", "PrometheusRule"];
+const KIND_ORDER = ["Namespace", "ResourceQuota", "NetworkPolicy", "ConfigMap", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Probe", "ServiceMonitor", "PrometheusRule"];
 
 export interface KubernetesObjectOf {
     readonly kind: string;

@@ -3,6 +3,7 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
@@ -26,6 +27,7 @@ interface ModelClass {
 export const KINDS: Readonly<Record<string, ModelClass>> = {
     "v1/Namespace": Namespace,
     "v1/ResourceQuota": ResourceQuota,
+    "v1/ConfigMap": ConfigMap,
     "v1/Secret": Secret,
     "v1/PersistentVolumeClaim": PersistentVolumeClaim,
     "v1/Service": Service,
