@@ -76,6 +76,10 @@ describe("monitoring under the real promtool", function () {
         expect(prometheus).to.contain("health-mainpc-watchdogagent").and.contain("tasks.watchdogagent.cascade-auxiliary.cascade");
         expect(prometheus).to.not.contain("cascade-personality");
         expect(ruleTests(model.monitoring.machines).cases).to.include("CascadeAgentDown mainpc/cascade-auxiliary/WatchdogAgent after 30s");
+        // The rules and the dashboard follow too: nothing left of the disabled group (the dashboard's
+        // panels select a group's agents by label, so the added one shows in its group's row).
+        expect(model.monitoring.files.rules).to.not.contain("cascade-personality");
+        expect(model.monitoring.files.dashboards.mainpc).to.contain("cascade-auxiliary").and.not.contain("cascade-personality");
     });
 
     it("on Kubernetes with the Prometheus operator, each stack's rules pass promtool check rules", () => {
