@@ -13,8 +13,8 @@
 #                          the monitoring services from Debian's prometheus, prometheus-blackbox-exporter
 #                          and prometheus-node-exporter, with the official images' entrypoints, plus
 #                          busybox for the wget of their healthchecks (through monitoring/wget, a shim
-#                          for its -T). They run as root (the import fixes every owner to 0), unlike
-#                          the official images.
+#                          for its -T, run by Debian's dash as /bin/sh). They run as root (the import
+#                          fixes every owner to 0), unlike the official images.
 #
 # Each image is a root filesystem packed into a reproducible tar (sorted names, fixed owners and
 # times) and loaded with `docker import`: no Dockerfile, no base image, nothing pulled. The tar's
@@ -111,10 +111,13 @@ redis_rootfs() {
 monitoring_rootfs() {
     local root=$1 binary=$2 target=$3
     busybox_rootfs "$root"
-    # Ahead of busybox's own wget on PATH: the shim keeps the healthchecks' `wget -T` from crashing.
+    # The healthchecks' `wget -T` through a shim (monitoring/wget), and run by dash: busybox-static's
+    # standalone shell runs its own applets ahead of PATH (through /proc/self/exe), shim or not.
     install -m 0755 "$HERE/monitoring/wget" "$root/usr/local/bin/wget"
+    install -m 0755 /bin/dash "$root/bin/dash"
+    ln -sf dash "$root/bin/sh"
     install -D -m 0755 "$binary" "$root$target"
-    copy_libraries "$root" "$binary"
+    copy_libraries "$root" "$binary" /bin/dash
     mkdir -p "$root/prometheus" "$root/etc/prometheus" "$root/etc/blackbox_exporter"
 }
 
@@ -166,16 +169,17 @@ build_redis() {
 build_monitoring() {
     local name=$1 package=$2 binary=$3 target=$4 port=$5 image
     image=$(monitoring_image "$name")
-    require_packages busybox-static "$package"
+    require_packages busybox-static dash "$package"
     monitoring_rootfs "$WORK/$name" "$binary" "$target"
     import_image "$image" "$WORK/$name" \
         "LABEL org.opencontainers.image.description=\"$name from Debian $package (engine acceptance suite)\"" \
         "ENTRYPOINT [\"$target\"]" "EXPOSE $port"
     docker run --rm --network none "$image" --version >/dev/null 2>&1 \
         || { echo "build.sh: $image does not run $target" >&2; exit 1; }
-    # The healthcheck's wget must fail as wget does on a closed port (1), not crash (139).
+    # The healthcheck's wget, through the shell as Docker runs it, must fail as wget does on a closed
+    # port (1), not crash (139).
     local status=0
-    docker run --rm --network none --entrypoint wget "$image" -q -T 2 -O /dev/null http://127.0.0.1:1/ 2>/dev/null || status=$?
+    docker run --rm --network none --entrypoint /bin/sh "$image" -c 'wget -q -T 2 -O /dev/null http://127.0.0.1:1/' 2>/dev/null || status=$?
     [ "$status" -eq 1 ] || { echo "build.sh: $image: wget -T on a closed port exited $status, not 1" >&2; exit 1; }
 }
 
