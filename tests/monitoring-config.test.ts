@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { parse } from "yaml";
 import { DATASOURCE } from "../model/monitoring/dashboard";
 import { MONITORING_GROUP } from "../model/monitoring/services";
 import { stackModel } from "./support/monitoring/models";
@@ -104,6 +105,14 @@ describe("monitoring with Alertmanager and Grafana switched on", () => {
             const budget = dashboard.panels.filter((p) => p.type === "timeseries").map((p) => p.title);
             expect(budget).to.deep.equal([`${machine.name}: memory used vs budget`, `${machine.name}: CPUs used vs budget`]);
         }
+    });
+
+    it("re-resolves every agent's tasks each scrape interval, so a replaced task's failing probes stop within one", () => {
+        const model = stackModel("mainpc", { "cascade:monitoring": { prometheus: { scrapeInterval: "5s" } } });
+        const config = parse(model.monitoring.files.prometheus ?? "") as { scrape_configs: { dns_sd_configs?: { refresh_interval?: string }[] }[] };
+        const lookups = config.scrape_configs.flatMap((c) => c.dns_sd_configs ?? []);
+        expect(lookups.length, "DNS-discovered jobs").to.be.greaterThan(60);
+        expect(lookups.filter((l) => l.refresh_interval !== "5s"), "lookups refreshed at another pace").to.deep.equal([]);
     });
 
     it("leaves both out by default", () => {

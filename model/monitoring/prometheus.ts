@@ -14,9 +14,15 @@ export const agentJob = (agent: Pick<WatchedAgent, "machine" | "agent">) => `hea
 export const metricsJob = (agent: Pick<WatchedAgent, "machine" | "agent">) => `metrics-${agent.machine}-${agent.agent.toLowerCase()}`;
 export const NODE_JOB = "node";
 
-function targetsOf(group: WatchedGroup, agent: WatchedAgent, port: number): Record<string, unknown> {
+/**
+ * A replaced task leaves its address in the DNS answer Prometheus keeps until its next refresh (30s by
+ * default), and its failing probes would count toward the group's `for` (its start period, often 30s
+ * too): the engine suite saw a rolling update alert for the task it had just stopped. Re-resolving every
+ * scrape interval keeps a stopped task's probes to about one interval.
+ */
+function targetsOf(group: WatchedGroup, agent: WatchedAgent, port: number, refresh: string): Record<string, unknown> {
     return group.discovery.kind === "tasks"
-        ? { dns_sd_configs: [{ names: [`tasks.${agent.dnsName}`], type: "A", port }] }
+        ? { dns_sd_configs: [{ names: [`tasks.${agent.dnsName}`], type: "A", port, refresh_interval: refresh }] }
         : { static_configs: [{ targets: [`${agent.dnsName}:${port}`] }] };
 }
 
@@ -31,12 +37,12 @@ function identityRelabels(agent: WatchedAgent): Record<string, unknown>[] {
     ];
 }
 
-function agentProbe(group: WatchedGroup, agent: WatchedAgent, blackbox: string): Record<string, unknown> {
+function agentProbe(group: WatchedGroup, agent: WatchedAgent, blackbox: string, refresh: string): Record<string, unknown> {
     return {
         job_name: agentJob(agent),
         metrics_path: "/probe",
         params: { module: [PROBE_MODULE] },
-        ...targetsOf(group, agent, agent.healthPort),
+        ...targetsOf(group, agent, agent.healthPort, refresh),
         relabel_configs: [
             ...identityRelabels(agent),
             { target_label: "optional", replacement: String(agent.optional) },
@@ -47,11 +53,11 @@ function agentProbe(group: WatchedGroup, agent: WatchedAgent, blackbox: string):
     };
 }
 
-function metricsScrape(group: WatchedGroup, agent: WatchedAgent & { metricsPath: string }): Record<string, unknown> {
+function metricsScrape(group: WatchedGroup, agent: WatchedAgent & { metricsPath: string }, refresh: string): Record<string, unknown> {
     return {
         job_name: metricsJob(agent),
         metrics_path: agent.metricsPath,
-        ...targetsOf(group, agent, agent.port),
+        ...targetsOf(group, agent, agent.port, refresh),
         relabel_configs: identityRelabels(agent),
     };
 }
@@ -87,8 +93,8 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
                     labels: { machine: m.name },
                 })),
             },
-            ...machines.flatMap((m) => m.groups.flatMap((g) => g.agents.filter(hasMetrics).map((a) => metricsScrape(g, a)))),
-            ...machines.flatMap((m) => m.groups.flatMap((g) => g.agents.map((a) => agentProbe(g, a, blackbox)))),
+            ...machines.flatMap((m) => m.groups.flatMap((g) => g.agents.filter(hasMetrics).map((a) => metricsScrape(g, a, interval)))),
+            ...machines.flatMap((m) => m.groups.flatMap((g) => g.agents.map((a) => agentProbe(g, a, blackbox, interval)))),
         ],
     };
     return stringify(config, { lineWidth: 0 });
