@@ -27,7 +27,7 @@ export function commonOutputs(model: CascadeModel): Omit<CascadeOutputs, "networ
         machine: model.machine.name,
         platform: model.platform,
         serviceDirectory: Object.fromEntries(model.directory.map(({ dnsName, ...entry }) => [dnsName, entry])),
-        observabilityHub: model.mainpcHubEndpoint,
+        observabilityHub: model.owner.hubEndpoint,
         phases: model.phases,
     };
 }

@@ -69,8 +69,8 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         : undefined;
 
     const networks = {
-        internal: networkModel("internal", topology.networks.internal, stack.network.internalSubnet),
-        external: networkModel("external", topology.networks.external, undefined),
+        internal: networkModel(topology.networks.internal, stack.network.internalSubnet),
+        external: networkModel(topology.networks.external, undefined),
     };
 
     const monitoring = stack.monitoring.enabled
@@ -119,8 +119,7 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         allowSysAdmin: stack.audio.allowSysAdmin,
         data: stack.data,
         logging: stack.logging,
-        mainpcStack: stack.machine === ownerMachine ? "" : stack.mainpc.stack,
-        mainpcHubEndpoint,
+        owner: { stack: stack.machine === ownerMachine ? "" : stack.mainpc.stack, hubEndpoint: mainpcHubEndpoint },
         dnsSuffix: suffix,
         monitoring,
     };
@@ -137,8 +136,6 @@ function machineModel(topology: Topology, stack: StackConfig): MachineModel {
             cpus: stack.capacity.cpus,
             memoryBytes: stack.capacity.memory,
             gpus: stack.capacity.gpus,
-            gpuModel: stack.capacity.gpuModel,
-            vramBytes: stack.capacity.vram,
         },
     };
 }
@@ -210,7 +207,6 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         name: group.name,
         shortName: group.name.replace(/^cascade-/, ""),
         machine: machine.name,
-        purpose: group.purpose,
         phase: group.phase,
         dependsOnGroups: previousPhase ? previousPhase.groups : [],
         image: override.image ?? `${stack.images.registry}/${group.image}:${stack.images.tag}`,
@@ -280,15 +276,10 @@ function agentModels(group: TopologyGroup, ctx: SharedContext): AgentModel[] {
             ...(agent.mainpcHubEndpoint && ctx.mainpcHubEndpoint ? { MAINPC_HUB_ENDPOINT: ctx.mainpcHubEndpoint } : {}),
         },
         memoryLimitBytes: agent.memoryLimit,
-        persistent: agent.persistent,
         optional: agent.optional,
-        gpuAccess: agent.gpuAccess,
         realtimePriority: agent.realtimePriority,
-        loadBalanced: agent.loadBalanced,
-        stateSync: agent.stateSync,
         published: agent.loadBalanced,
         config: agent.config,
-        mainpcHubEndpoint: agent.mainpcHubEndpoint,
         metricsPath: agent.metricsPath,
     }));
 }
@@ -412,9 +403,8 @@ function redisModel(
     };
 }
 
-function networkModel(role: "internal" | "external", network: Topology["networks"]["internal"], subnetOverride: string | undefined): NetworkModel {
+function networkModel(network: Topology["networks"]["internal"], subnetOverride: string | undefined): NetworkModel {
     return {
-        role,
         name: network.name,
         subnet: subnetOverride ?? network.subnet,
         internal: network.internal,

@@ -29,8 +29,6 @@ export interface MachineModel {
         readonly cpus: number;
         readonly memoryBytes: number;
         readonly gpus: number;
-        readonly gpuModel?: string;
-        readonly vramBytes?: number;
     };
 }
 
@@ -47,17 +45,11 @@ export interface AgentModel {
     readonly dependsOn: readonly string[];
     readonly environment: Readonly<Record<string, string>>;
     readonly memoryLimitBytes?: number;
-    readonly persistent: boolean;
     readonly optional: boolean;
-    readonly gpuAccess: "none" | "optional" | "required";
     readonly realtimePriority: boolean;
-    readonly loadBalanced: boolean;
-    readonly stateSync: boolean;
-    /** Published outside the cluster (load-balanced agents' ports). */
+    /** Published outside the cluster: the topology's loadBalanced agents. */
     readonly published: boolean;
     readonly config: Readonly<Record<string, string>>;
-    /** Receives MAINPC_HUB_ENDPOINT (PC2's observability hub). */
-    readonly mainpcHubEndpoint: boolean;
     /** Prometheus scrapes this path on the agent port. */
     readonly metricsPath?: string;
 }
@@ -121,7 +113,6 @@ export interface GroupModel {
     /** The group name without the `cascade-` prefix: `core`, `ai-engine`. */
     readonly shortName: string;
     readonly machine: string;
-    readonly purpose: string;
     readonly phase: number;
     /** Groups of the previous phase on this stack: this group waits for them to be healthy. */
     readonly dependsOnGroups: readonly string[];
@@ -194,8 +185,6 @@ export interface RedisModel {
 }
 
 export interface NetworkModel {
-    /** `internal` or `external`. */
-    readonly role: "internal" | "external";
     readonly name: string;
     readonly subnet?: string;
     readonly internal: boolean;
@@ -245,6 +234,17 @@ export interface DirectoryEntry {
     readonly published: boolean;
 }
 
+/** The cross-stack part: how a machine stack reaches the stack that owns the networks and Redis. */
+export interface OwnerLink {
+    /**
+     * The owner's Pulumi stack, read through a StackReference for its networks ("" when this stack
+     * is the owner, or when `cascade:mainpc.stack` is "" and the networks are looked up by name).
+     */
+    readonly stack: string;
+    /** The owner's observability hub, as the seed's mainpc_hub_endpoint ("" when there is none). */
+    readonly hubEndpoint: string;
+}
+
 export interface CascadeModel {
     readonly project: string;
     readonly stack: string;
@@ -266,10 +266,8 @@ export interface CascadeModel {
     readonly allowSysAdmin: boolean;
     readonly data: { readonly protect: boolean; readonly retainOnDelete: boolean };
     readonly logging: { readonly maxSize: string; readonly maxFile: number };
-    /** Where this stack reads MainPC's outputs from ("" when it owns them or reads config). */
-    readonly mainpcStack: string;
-    /** MainPC's observability hub, as the seed's mainpc_hub_endpoint. */
-    readonly mainpcHubEndpoint: string;
+    /** What this stack takes from the stack that owns the shared pieces (the seed's MainPC). */
+    readonly owner: OwnerLink;
     readonly dnsSuffix: string;
     /** Prometheus, its exporters, alert rules and dashboards (model/monitoring/). */
     readonly monitoring: MonitoringModel;

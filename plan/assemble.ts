@@ -96,10 +96,10 @@ export async function assemblePlan(request: PlanRequest): Promise<Plan> {
     }));
     let referenced: ReferencedStack | undefined;
     let stackOutputs: Record<string, Record<string, unknown>> | undefined;
-    if (model.mainpcStack !== "") {
-        const prerequisite = await referencedPlan(project, request.stack, model.mainpcStack, stackFile.file, request.passphrase);
+    if (model.owner.stack !== "") {
+        const prerequisite = await referencedPlan(project, request.stack, model.owner.stack, stackFile.file, request.passphrase);
         referenced = prerequisite.referenced;
-        stackOutputs = { [model.mainpcStack]: prerequisite.outputs };
+        stackOutputs = { [model.owner.stack]: prerequisite.outputs };
     }
     const { captureProgram, viewOfCaptured } = runtime();
     const capture = await withoutStackTraces(() => captureProgram({

@@ -152,7 +152,7 @@ describe("plan: pc2 without any mainpc state", () => {
         const plan = await assemblePlan({ stack: "pc2", configFile: file });
         expect(plan.referenced).to.equal(undefined);
         expect(plan.capture.resources.some((r) => r.type === "pulumi:pulumi:StackReference")).to.equal(false);
-        expect(plan.model.mainpcHubEndpoint).to.equal("http://hub.example:9000");
+        expect(plan.model.owner.hubEndpoint).to.equal("http://hub.example:9000");
     });
 
     it("says what to do when the referenced stack has no config file to plan", async () => {

@@ -98,12 +98,12 @@ export class SwarmMachine extends pulumi.ComponentResource {
                 external: { id: external.id, name: external.name },
             });
         }
-        if (model.mainpcStack !== "") {
-            const owner = new pulumi.StackReference(`${name}-owner-stack`, { name: model.mainpcStack }, { parent: this });
+        if (model.owner.stack !== "") {
+            const owner = new pulumi.StackReference(`${name}-owner-stack`, { name: model.owner.stack }, { parent: this });
             return owner.getOutput("networks").apply((value) => {
                 const parsed = sharedNetworksSchema.safeParse(value);
                 if (!parsed.success) {
-                    throw new Error(`stack ${model.mainpcStack} exports no usable "networks" output: run pulumi up on it first, or set cascade:mainpc.stack to "" to look the networks up by name`);
+                    throw new Error(`stack ${model.owner.stack} exports no usable "networks" output: run pulumi up on it first, or set cascade:mainpc.stack to "" to look the networks up by name`);
                 }
                 return parsed.data;
             });

@@ -95,6 +95,7 @@ export const stackConfigSchema = z.strictObject({
         cpus,
         memory,
         gpus: wholeNumber(0).default(0),
+        // Describe the machine for its reader; budgets count whole GPUs, so the model leaves these out.
         gpuModel: z.string().optional(),
         vram: memory.optional(),
     }),

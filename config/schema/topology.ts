@@ -32,11 +32,14 @@ export const agentSchema = z.strictObject({
     environment: environment.default({}),
     volumes: z.array(volumeMountSchema).default([]),
     memoryLimit: memory.optional(),
+    /** The seed's; accepted for its tables' sake, but nothing in a deployment depends on it, so the model leaves it out. */
     persistent: boolean.default(false),
     optional: boolean.default(false),
+    /** Only checked against the group's GPUs (model/validate-group.ts): the GPU is the group's. */
     gpuAccess: z.enum(["none", "optional", "required"]).default("none"),
     realtimePriority: boolean.default(false),
     loadBalanced: boolean.default(false),
+    /** The seed's; accepted, but nothing in a deployment depends on it, so the model leaves it out. */
     stateSync: boolean.default(false),
     /** Free-form agent settings from the seed, passed to the agent in its manifest. */
     config: z.record(z.string(), z.string(notA("text", "quote the value"))).default({}),
@@ -89,6 +92,7 @@ export const groupSchema = z.strictObject({
     name: text(/^cascade-[a-z0-9]+(-[a-z0-9]+)*$/, "a group name", "write cascade-<lower-case words joined by ->"),
     /** A key of the top-level `machines` map. */
     machine: z.string(notA("a machine name", "name a key of machines, e.g. mainpc")),
+    /** Documentation for the reader of the topology; the model leaves it out. */
     purpose: z.string(),
     /** Deployment phase: every group of a phase is healthy before the next phase starts. */
     phase: wholeNumber(1),
