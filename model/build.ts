@@ -21,6 +21,7 @@ import type {
     VolumeModel,
 } from "./types";
 import { isStandalone } from "./validate-group";
+import { volumeName, withoutNamespace } from "./docker-names";
 
 // Derives the model of one machine stack from a validated topology and stack config. Everything that
 // can be derived is derived here, once: DNS names, health commands, placement, phases, budgets, the
@@ -31,8 +32,6 @@ export interface ModelIdentity {
     readonly stack: string;
 }
 
-/** Docker volume names carry the `cascade_` prefix that `docker stack deploy ... cascade` would give them. */
-export const volumeName = (key: string) => `cascade_${key}`;
 
 export const REDIS_PASSWORD_TARGET = "/run/secrets/redis-password";
 export const ZMQ_CERTIFICATES_DIR = "/run/secrets/zmq";
@@ -205,7 +204,7 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
 
     return {
         name: group.name,
-        shortName: group.name.replace(/^cascade-/, ""),
+        shortName: withoutNamespace(group.name),
         machine: machine.name,
         phase: group.phase,
         dependsOnGroups: previousPhase ? previousPhase.groups : [],

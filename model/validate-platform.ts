@@ -3,6 +3,7 @@ import type { StackConfig } from "../config/schema/stack";
 import type { Topology } from "../config/schema/topology";
 import { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, namespaceName, publicServiceName, serviceName } from "./kubernetes-names";
 import type { CascadeModel } from "./types";
+import { contentHash, contentName, secretPrefix } from "./docker-names";
 import type { Sources } from "./validate";
 
 // Rules that need the derived model: the names this stack's objects would carry on its platform and
@@ -32,9 +33,9 @@ export function platformProblems(topology: Topology, model: CascadeModel, stack:
     }
     if (model.platform !== "kubernetes") {
         // Swarm secret names hold at most 64 characters (swarmkit controlapi validateConfigOrSecretAnnotations);
-        // components/swarm/secrets.ts names each `cascade-<machine>-<key>-<12 hex digits of its hash>`.
+        // components/swarm/secrets.ts names each `cascade-<machine>-<key>-<hash>`.
         for (const file of model.secretFiles) {
-            const length = "cascade-".length + model.machine.name.length + 1 + file.key.length + 1 + 12;
+            const length = contentName(secretPrefix(model.machine.name, file.key), contentHash("")).length;
             if (length > 64) {
                 problem(file.entry === undefined ? "cascade:machine" : `cascade:zmqCertificates.${file.entry}`,
                     `its Docker secret name would have ${length} characters, more than the 64 Swarm allows`,

@@ -1,9 +1,9 @@
-import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
 import { secretValue } from "../../config/pulumi";
+import { contentHash } from "../../model/docker-names";
 import { SECRETS_NAME } from "../../model/kubernetes-names";
 
 /** Arguments of one namespace's secret files. */
@@ -38,12 +38,9 @@ export function secretFiles(name: string, args: SecretFilesArgs): SecretFiles {
         { metadata: { name: SECRETS_NAME, namespace: args.namespace, labels: { ...args.labels } }, type: "Opaque", data },
         { parent: args.parent, deleteBeforeReplace: true },
     );
-    // A 12-hex-digit prefix of a SHA-256 reveals nothing useful about 16+ random characters, and an
-    // unsecret hash keeps the pod template readable in previews (the Swarm target names secrets so).
-    const hash = pulumi.unsecret(pulumi.all(values).apply((plain) => {
-        const digest = crypto.createHash("sha256");
-        plain.forEach((value, i) => digest.update(`${args.files[i].key}\0${value}\0`));
-        return digest.digest("hex").slice(0, 12);
-    }));
+    // A short prefix of a SHA-256 reveals nothing useful about 16+ random characters, and an unsecret
+    // hash keeps the pod template readable in previews (the Swarm target names secrets so).
+    const hash = pulumi.unsecret(pulumi.all(values).apply((plain) =>
+        contentHash(plain.map((value, i) => `${args.files[i].key}\0${value}\0`).join(""))));
     return { secret, hash };
 }

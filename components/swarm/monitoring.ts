@@ -1,6 +1,6 @@
-import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { configPrefix, contentHash, contentName } from "../../model/docker-names";
 import { MONITORING_PHASE } from "../../model/monitoring/services";
 import type { MonitoringService } from "../../model/monitoring/types";
 import { dockerLabels, LABEL } from "../labels";
@@ -30,9 +30,8 @@ export class SwarmMonitoringService extends pulumi.ComponentResource {
         const { service } = args;
         const labels = { [LABEL.machine]: service.machine, [LABEL.group]: service.group, [LABEL.phase]: String(MONITORING_PHASE), [LABEL.managedBy]: "pulumi" };
         const configs: ConfigReference[] = service.files.map((file) => {
-            const hash = crypto.createHash("sha256").update(file.content).digest("hex").slice(0, 12);
             const config = new docker.ServiceConfig(`${name}-${file.key}`, {
-                name: `cascade-${file.key}-${hash}`,
+                name: contentName(configPrefix(file.key), contentHash(file.content)),
                 data: Buffer.from(file.content, "utf8").toString("base64"),
                 labels: dockerLabels(labels),
             }, { parent: this });

@@ -1,9 +1,9 @@
 import * as docker from "@pulumi/docker";
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
+import { contentHash, contentName, secretPrefix } from "../../model/docker-names";
 import { dockerLabels, LABEL } from "../labels";
 
 /** A Docker secret as services reference it. */
@@ -38,11 +38,11 @@ export function swarmSecrets(name: string, args: SwarmSecretsArgs): ReadonlyMap<
     for (const file of args.files) {
         const value = secretValue(args.values, file);
         // A short content hash is not secret; unwrapping it keeps the name readable in previews.
-        const hash = pulumi.unsecret(value.apply((v) => crypto.createHash("sha256").update(v).digest("hex").slice(0, 12)));
+        const hash = pulumi.unsecret(value.apply(contentHash));
         const secret = new docker.Secret(
             `${name}-${file.key}`,
             {
-                name: pulumi.interpolate`cascade-${args.machine}-${file.key}-${hash}`,
+                name: hash.apply((h) => contentName(secretPrefix(args.machine, file.key), h)),
                 data: value.apply((v) => Buffer.from(v, "utf8").toString("base64")),
                 labels: dockerLabels({ [LABEL.machine]: args.machine, [LABEL.managedBy]: "pulumi" }),
             },

@@ -3,13 +3,13 @@ import { labelMap, type PolicyResourceView } from "../../policy/resource";
 import type { Plan } from "../assemble";
 import type { CapturedResource } from "../capture";
 import { networkNamesById } from "../network-names";
+import { STACK_NAMESPACE, withoutNamespace } from "../../model/docker-names";
 
 // What every renderer needs to know about the planned resources beyond one resource's inputs: which
 // Docker host creates it (its provider), the names of networks it refers to by id, and where each
 // secret is mounted. Read from the capture only.
 
-/** `docker stack deploy ... cascade`: the stack namespace the files are deployed under. */
-export const STACK_NAMESPACE = "cascade";
+export { STACK_NAMESPACE };
 
 export const TYPE = {
     service: "docker:index/service:Service",
@@ -45,9 +45,7 @@ export interface RenderContext {
 }
 
 /** Swarm service and Compose keys: the resource's Docker name without the namespace prefix. */
-export function serviceKey(dockerName: string): string {
-    return dockerName.startsWith(`${STACK_NAMESPACE}-`) ? dockerName.slice(STACK_NAMESPACE.length + 1) : dockerName;
-}
+export const serviceKey = withoutNamespace;
 
 export function envName(text: string): string {
     return text.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");

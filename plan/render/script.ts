@@ -3,6 +3,8 @@ import { envName, STACK_NAMESPACE } from "./context";
 import type { ComposeFile, StackFile } from "./documents";
 import type { NetworkSpec, VolumeSpec } from "./infrastructure";
 import type { DockerSecret } from "./secrets";
+import { CONTENT_HASH_DIGITS, CONTENT_NAME } from "../../model/docker-names";
+import { parseDuration } from "../../model/units";
 
 // deploy.sh: applies the rendered files by hand in Pulumi's order. Volumes, networks and secrets
 // first (Pulumi creates them as resources of their own), then each phase's stack files and standalone
@@ -15,7 +17,6 @@ import type { DockerSecret } from "./secrets";
 // the end of the wait, bounded by the group's own health and update settings (model/converge.ts), with
 // the failing agents named from the container's health log.
 
-const SECRET_HASH = /^(.*)-[0-9a-f]{12}$/;
 
 /** A word the shell reads literally. */
 export function shellQuote(text: string): string {
@@ -30,14 +31,7 @@ const dockerAt = (host: DockerHost) => `docker -H "$${host.variable}"`;
 
 /** Go duration ("10m0s", "1h0m0s", "90s") in whole seconds, for the wait loops. */
 function durationSeconds(text: string | undefined, fallback: number): number {
-    if (!text) {
-        return fallback;
-    }
-    let seconds = 0;
-    for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        seconds += Number(part[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[part[2] as "ms" | "s" | "m" | "h"];
-    }
-    return Math.ceil(seconds) || fallback;
+    return Math.ceil(parseDuration(text ?? "") ?? 0) || fallback;
 }
 
 const PRELUDE = String.raw`set -euo pipefail
@@ -58,10 +52,10 @@ secret_file() {
     printf '%s' "$file"
 }
 
-# The Docker secret's name: the planned prefix and the first 12 hex digits of the value's SHA-256,
+# The Docker secret's name: the planned prefix and the first ${CONTENT_HASH_DIGITS} hex digits of the value's SHA-256,
 # as the program names it, so that a new value makes a new secret (Docker secrets are immutable).
 content_name() {
-    printf '%s-%s' "$1" "$(sha256sum < "$2" | cut -c1-12)"
+    printf '%s-%s' "$1" "$(sha256sum < "$2" | cut -c1-${CONTENT_HASH_DIGITS})"
 }
 
 # The last health probe output of a container on a machine's engine (names the failing agents).
@@ -221,7 +215,7 @@ function secretLines(secrets: readonly DockerSecret[]): string[] {
             return [`# ${s.resource}: no planned service mounts it, so it is not created here.`];
         }
         const docker = dockerAt(s.host);
-        const hashed = SECRET_HASH.exec(s.plannedName);
+        const hashed = CONTENT_NAME.exec(s.plannedName);
         const name = hashed ? `"$(content_name ${shellQuote(hashed[1])} "$file")"` : shellQuote(s.plannedName);
         return [
             `file="$(secret_file ${shellQuote(s.file.relative)})"`,
