@@ -12,6 +12,18 @@ export function isStandalone(group: Pick<TopologyGroup, "devices" | "ulimits" | 
     return group.devices.length > 0 || group.ulimits.length > 0 || group.supplementaryGroups.length > 0;
 }
 
+const ONE_CONTAINER = "a group with host devices, ulimits or host groups runs as one standalone container (S1)";
+
+/**
+ * S1: a standalone group is one container, so it runs exactly one replica: the one rule for the
+ * topology's replicas and a stack's override of them (checkGroupSettings holds its scaling to it).
+ */
+export function checkStandaloneReplicas(group: TopologyGroup, replicas: { readonly count: number; readonly path: string; readonly fix: string }, problem: Report): void {
+    if (isStandalone(group) && replicas.count !== 1) {
+        problem(replicas.path, `${replicas.count} replicas, but ${ONE_CONTAINER}`, replicas.fix);
+    }
+}
+
 /** The least memory and CPU a container may be limited to (Docker: "Minimum memory limit allowed is 6MB"; --cpus 0.01). */
 const MIN_MEMORY = 6 * 1024 ** 2;
 const MIN_CPUS = 0.01;
@@ -45,8 +57,7 @@ export function checkGroupSettings(group: TopologyGroup, problem: Report): void 
             "add SYS_NICE to capabilities (and an rtprio ulimit), or set realtimePriority: false");
     }
     if (isStandalone(group) && group.scaling !== undefined && group.scaling.max > 1) {
-        problem(`${groupPath(group)}.scaling.max`, `${group.scaling.max}, but a group with host devices, ulimits or host groups runs as one standalone container (S1)`,
-            "set scaling to { min: 1, max: 1 }");
+        problem(`${groupPath(group)}.scaling.max`, `${group.scaling.max}, but ${ONE_CONTAINER}`, "set scaling to { min: 1, max: 1 }");
     }
 }
 

@@ -3,7 +3,7 @@ import type { StackConfig } from "../config/schema/stack";
 import type { Topology } from "../config/schema/topology";
 import type { Sources } from "./validate";
 import { defaultHubEndpoint } from "./build";
-import { isStandalone, labelConstraints } from "./validate-group";
+import { checkStandaloneReplicas, labelConstraints } from "./validate-group";
 import { networkSizeProblems } from "./validate-network";
 
 // Rules of the stack config read against the topology it deploys: names it refers to, bounds the
@@ -45,9 +45,7 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
                 problem(`${path}.replicas`, `${override.replicas} replicas is outside ${name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
                     `use ${allowed}, or set enabled: false to leave the group out`);
             }
-            if (isStandalone(group) && override.replicas !== 1) {
-                problem(`${path}.replicas`, `${name} runs as one standalone container (S1)`, "use 1 replica");
-            }
+            checkStandaloneReplicas(group, { count: override.replicas, path: `${path}.replicas`, fix: "use 1 replica" }, problem);
         }
         const pin = stack.nodeLabels ?? machine.nodeLabels;
         for (const [index, [key, value]] of labelConstraints(override.placement ?? []).entries()) {

@@ -2,7 +2,7 @@ import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
-import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, isStandalone, type Report } from "./validate-group";
+import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, checkStandaloneReplicas, isStandalone, type Report } from "./validate-group";
 import { checkNamesAndPorts } from "./validate-machine";
 
 // Rules that span fields, and the topology and the stack config together. zod checked each field;
@@ -43,11 +43,11 @@ export function validateTopology(topology: Topology, file: string): ConfigProble
                 "a group with host devices, ulimits or host groups runs as a standalone container (S1), which cannot take a GPU from Swarm's generic resources",
                 "split the GPU work into a group of its own, or remove devices/ulimits/supplementaryGroups");
         }
-        if (isStandalone(group) && group.replicas !== 1) {
-            problem(`${groupPath(group)}.replicas`,
-                `${group.replicas} replicas, but a group with host devices, ulimits or host groups runs as one standalone container (S1)`,
-                "set replicas: 1, or remove devices/ulimits/supplementaryGroups to run it as a Swarm service");
-        }
+        checkStandaloneReplicas(group, {
+            count: group.replicas,
+            path: `${groupPath(group)}.replicas`,
+            fix: "set replicas: 1, or remove devices/ulimits/supplementaryGroups to run it as a Swarm service",
+        }, problem);
     }
     checkNamesAndPorts(topology, problem);
     checkPhasesAfterRedis(topology, problem);

@@ -54,9 +54,6 @@ export class SwarmGroup extends pulumi.ComponentResource {
         if (group.replicas < 1) {
             throw new pulumi.ResourceError(`${group.name}: replicas must be at least 1 (got ${group.replicas})`, this);
         }
-        if (group.runAs === "standalone" && group.replicas !== 1) {
-            throw new pulumi.ResourceError(`${group.name}: a standalone container has exactly one replica (got ${group.replicas})`, this);
-        }
         const secretsForGroup = args.secrets.filter((s) => group.secrets.some((f) => f.key === s.file.key));
 
         if (args.redis) {
