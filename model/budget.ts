@@ -2,6 +2,38 @@ import type { BudgetLine, BudgetModel, GroupModel, MachineModel, RedisModel, Res
 
 // A machine's budget: what its groups reserve and may use, times replicas, against its capacity
 // (S6: the seed's own MainPC limits add up to 38 CPUs and 106 GB against 32 cores and 80 GB).
+// The arithmetic lives here once: the model's lines and totals, the plan's tables and the policy
+// pack's verdicts on the recorded resources all count, round and compare with these.
+
+/** A sum of amounts rounded to three decimals, to avoid 0.1 + 0.2 artefacts in tables and messages. */
+export function roundAmount(n: number): number {
+    return Math.round(n * 1000) / 1000;
+}
+
+/** CPUs as plans and messages print them: at most three decimals. */
+export const formatCpus = (n: number) => String(roundAmount(n));
+
+/** What `used` may reach against a capacity: capacity x ratio (the overcommit ratio, 1 for reservations). */
+export function allowance(used: number, capacity: number, ratio: number): { readonly allowed: number; readonly over: boolean; readonly percent?: number } {
+    const allowed = capacity * ratio;
+    // Sums of decimals may land a hair above an exact fit.
+    return { allowed, over: used > allowed + 1e-9, percent: capacity > 0 ? Math.round((used / capacity) * 100) : undefined };
+}
+
+/**
+ * What a group's agents' memory limits add up to (each limits its process inside the group's
+ * container), or undefined when none declares one: the validator, the model and the policy pack's
+ * check of the recorded manifest all add them so.
+ */
+export function agentMemorySum(limits: readonly (number | undefined)[]): number | undefined {
+    const declared = limits.filter((l): l is number => l !== undefined);
+    return declared.length > 0 ? declared.reduce((sum, l) => sum + l, 0) : undefined;
+}
+
+/** Per-replica amounts times replicas. */
+export function timesReplicas(each: number, replicas: number): number {
+    return each * replicas;
+}
 
 function lineOf(name: string, replicas: number, autoscaled: boolean, resources: Resources): BudgetLine {
     return {
@@ -9,14 +41,14 @@ function lineOf(name: string, replicas: number, autoscaled: boolean, resources: 
         replicas,
         autoscaled,
         reserved: {
-            cpus: resources.reservations.cpus * replicas,
-            memoryBytes: resources.reservations.memoryBytes * replicas,
-            gpus: resources.gpus * replicas,
+            cpus: timesReplicas(resources.reservations.cpus, replicas),
+            memoryBytes: timesReplicas(resources.reservations.memoryBytes, replicas),
+            gpus: timesReplicas(resources.gpus, replicas),
         },
         limited: {
-            cpus: resources.limits.cpus * replicas,
-            memoryBytes: resources.limits.memoryBytes * replicas,
-            gpus: resources.gpus * replicas,
+            cpus: timesReplicas(resources.limits.cpus, replicas),
+            memoryBytes: timesReplicas(resources.limits.memoryBytes, replicas),
+            gpus: timesReplicas(resources.gpus, replicas),
         },
     };
 }
@@ -26,8 +58,7 @@ type Amounts = BudgetLine["reserved"];
 function sum(amounts: readonly Amounts[]): Amounts {
     return amounts.reduce(
         (total, a) => ({
-            // Rounded to avoid 0.1 + 0.2 artefacts in tables and policy messages.
-            cpus: Math.round((total.cpus + a.cpus) * 1000) / 1000,
+            cpus: roundAmount(total.cpus + a.cpus),
             memoryBytes: total.memoryBytes + a.memoryBytes,
             gpus: total.gpus + a.gpus,
         }),

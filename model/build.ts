@@ -1,6 +1,6 @@
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyAgent, TopologyGroup, VolumeMount } from "../config/schema/topology";
-import { budgetOf } from "./budget";
+import { agentMemorySum, budgetOf } from "./budget";
 import { healthOf } from "./health";
 import { DISABLED_MONITORING, monitoringOf } from "./monitoring/build";
 import { MONITORING_VOLUMES } from "./monitoring/services";
@@ -195,9 +195,6 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
     const publishedPorts = agents.filter((a) => a.published).map((a) => a.port);
     const capabilities = [...group.capabilities, ...(group.devices.length > 0 && stack.audio.allowSysAdmin ? ["SYS_ADMIN"] : [])];
     const manifest = JSON.stringify(agents.map(manifestEntry));
-    const agentMemory = group.agents.some((a) => a.memoryLimit !== undefined)
-        ? group.agents.reduce((sum, a) => sum + (a.memoryLimit ?? 0), 0)
-        : undefined;
     const previousPhase = [...phases].reverse().find((p) => p.phase < group.phase);
     const replicas = override.replicas ?? group.replicas;
     const autoscaled = stack.platform === "kubernetes" && group.scaling !== undefined && group.scaling.max > group.scaling.min;
@@ -250,7 +247,7 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         capabilities,
         ulimits: group.ulimits,
         groupIds: group.supplementaryGroups.map((name) => stack.hostGroupIds[name]),
-        agentMemoryBytes: agentMemory,
+        agentMemoryBytes: agentMemorySum(group.agents.map((a) => a.memoryLimit)),
     };
 }
 

@@ -1,5 +1,6 @@
 import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
+import { agentMemorySum } from "./budget";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
 import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, checkStandaloneReplicas, isStandalone, type Report } from "./validate-group";
@@ -169,7 +170,7 @@ function checkResources(
 }
 
 function checkAgentMemory(group: TopologyGroup, problem: Report): void {
-    const total = group.agents.reduce((sum, a) => sum + (a.memoryLimit ?? 0), 0);
+    const total = agentMemorySum(group.agents.map((a) => a.memoryLimit)) ?? 0;
     if (total > group.resources.limits.memory) {
         problem(`${groupPath(group)}.agents`,
             `the agents' memory limits add up to ${formatMemory(total)}, more than the group's limit of ${formatMemory(group.resources.limits.memory)}`,

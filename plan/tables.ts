@@ -1,3 +1,4 @@
+import { allowance, formatCpus, roundAmount } from "../model/budget";
 import type { BudgetModel, CascadeModel } from "../model/types";
 import { formatMemory } from "../model/units";
 import { textTable } from "./text-table";
@@ -6,16 +7,15 @@ import { textTable } from "./text-table";
 // (and Redis's) reservations and limits times replicas (model/budget.ts).
 
 /** CPUs as the plan prints them: at most three decimals. */
-export const cpu = (n: number) => String(Math.round(n * 1000) / 1000);
+export const cpu = formatCpus;
 
 /** "12.75 free" or "7 over (122%)": headroom against capacity x ratio, overcommit as a share of capacity. */
 function headroom(used: number, capacity: number, ratio: number, format: (n: number) => string): string {
-    const allowed = capacity * ratio;
-    if (used <= allowed + 1e-9) {
-        return `${format(Math.round((allowed - used) * 1000) / 1000)} free`;
+    const { allowed, over, percent } = allowance(used, capacity, ratio);
+    if (!over) {
+        return `${format(roundAmount(allowed - used))} free`;
     }
-    const percent = capacity > 0 ? ` (${Math.round((used / capacity) * 100)}%)` : "";
-    return `${format(Math.round((used - allowed) * 1000) / 1000)} over${percent}`;
+    return `${format(roundAmount(used - allowed))} over${percent === undefined ? "" : ` (${percent}%)`}`;
 }
 
 export function budgetTable(budget: BudgetModel): string {

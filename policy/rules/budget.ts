@@ -1,3 +1,4 @@
+import { agentMemorySum, allowance, timesReplicas } from "../../model/budget";
 import { formatMemory } from "../../model/units";
 import type { MachineFacts, PolicyFacts } from "../facts";
 import { workloadsOf } from "../readers";
@@ -67,13 +68,13 @@ function unplacedFindings(workloads: readonly Workload[], facts: PolicyFacts): F
 function overFinding(machine: MachineFacts, dimension: Dimension, shares: readonly Share[], ratio: number, what: string, fix: string): Finding | undefined {
     const total = shares.reduce((sum, s) => sum + s.total, 0);
     const capacity = machine.capacity[dimension];
-    const allowed = capacity * ratio;
-    if (total <= allowed + 1e-9) {
+    const { allowed, over, percent: share } = allowance(total, capacity, ratio);
+    if (!over) {
         return undefined;
     }
     const unit = UNIT[dimension];
     const largest = [...shares].sort((a, b) => b.total - a.total)[0];
-    const percent = capacity > 0 ? `${Math.round((total / capacity) * 100)}% of ` : "";
+    const percent = share === undefined ? "" : `${share}% of `;
     const limit = ratio === 1 ? `the ${unit.format(capacity)} it has` : `the ${unit.format(allowed)} allowed (${unit.format(capacity)} x overcommit ratio ${ratio})`;
     return {
         resource: largest.workload.resource.name,
@@ -98,7 +99,7 @@ export const budgetReservations = defineRule({
             for (const dimension of ["cpus", "memoryBytes", "gpus"] as const) {
                 const shares = machineWorkloads.map((w) => {
                     const each = dimension === "gpus" ? w.gpus : w.reserved[dimension];
-                    return { workload: w, each, total: each * w.replicas };
+                    return { workload: w, each, total: timesReplicas(each, w.replicas) };
                 });
                 const finding = overFinding(machine, dimension, shares, 1, "reservations x replicas",
                     `The scheduler cannot place them all: lower reservations or replicas, or set cascade:capacity.${UNIT[dimension].key} in ${machine.source} if ${machine.name} really has more.`);
@@ -127,7 +128,7 @@ export const budgetLimitsOvercommit = defineRule({
                 const shares = machineWorkloads.map((w): Share => {
                     const limit = w.limits[dimension];
                     const each = limit ?? machine.capacity[dimension];
-                    return { workload: w, each, total: each * w.replicas, unlimited: limit === undefined };
+                    return { workload: w, each, total: timesReplicas(each, w.replicas), unlimited: limit === undefined };
                 });
                 const finding = overFinding(machine, dimension, shares, machine.overcommitRatio, "limits x replicas",
                     `Under full load the groups compete for ${UNIT[dimension].name}: lower limits or replicas, or accept it by raising cascade:budget.overcommitRatio in ${machine.source}.`);
@@ -149,8 +150,8 @@ export const agentMemoryWithinGroupLimit = defineRule({
         return workloadsOf(resources, facts).flatMap((w): Finding[] => {
             const agents = manifestOf(w)?.filter((a) => a.memoryLimitBytes !== undefined) ?? [];
             const limit = w.limits.memoryBytes;
-            const total = agents.reduce((sum, a) => sum + (a.memoryLimitBytes ?? 0), 0);
-            if (limit === undefined || agents.length === 0 || total <= limit) {
+            const total = agentMemorySum(agents.map((a) => a.memoryLimitBytes));
+            if (limit === undefined || total === undefined || total <= limit) {
                 return [];
             }
             const list = agents.map((a) => `${a.name} ${formatMemory(a.memoryLimitBytes ?? 0)}`).join(", ");

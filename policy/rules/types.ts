@@ -67,6 +67,4 @@ export function defineRule<S extends z.ZodObject = typeof NO_CONFIG>(definition:
 }
 
 /** Rounds CPU sums for messages (0.1 + 0.2 artefacts). */
-export function cpus(value: number): string {
-    return String(Math.round(value * 1000) / 1000);
-}
+export { formatCpus as cpus } from "../../model/budget";
