@@ -20,14 +20,29 @@ export const LABEL = {
     namespacePrefix: "cascade.namespace-prefix",
 } as const;
 
-export function groupLabels(group: GroupModel): Record<string, string> {
+/** What an object's labels describe; each label is set only when given, always in this order. */
+export interface LabelledAs {
+    readonly machine?: string;
+    readonly group?: string;
+    readonly phase?: number;
+    readonly realtime?: boolean;
+    readonly data?: boolean;
+}
+
+/** The one label map of every object this program creates, Docker and Kubernetes alike. */
+export function labelsOf(of: LabelledAs): Record<string, string> {
     return {
-        [LABEL.machine]: group.machine,
-        [LABEL.group]: group.name,
-        [LABEL.phase]: String(group.phase),
-        [LABEL.realtime]: String(group.agents.some((a) => a.realtimePriority)),
+        ...(of.machine !== undefined ? { [LABEL.machine]: of.machine } : {}),
+        ...(of.group !== undefined ? { [LABEL.group]: of.group } : {}),
+        ...(of.phase !== undefined ? { [LABEL.phase]: String(of.phase) } : {}),
+        ...(of.realtime !== undefined ? { [LABEL.realtime]: String(of.realtime) } : {}),
+        ...(of.data !== undefined ? { [LABEL.data]: String(of.data) } : {}),
         [LABEL.managedBy]: "pulumi",
     };
+}
+
+export function groupLabels(group: GroupModel): Record<string, string> {
+    return labelsOf({ machine: group.machine, group: group.name, phase: group.phase, realtime: group.agents.some((a) => a.realtimePriority) });
 }
 
 /** Docker's list form of a label map: [{label, value}]. */

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { GroupModel, RedisModel } from "../../model/types";
-import { LABEL } from "../labels";
+import { labelsOf } from "../labels";
 import { claimName } from "../../model/kubernetes-names";
 import { claimSize } from "./quota";
 
@@ -41,7 +41,7 @@ export function claims(name: string, args: ClaimsArgs): k8s.core.v1.PersistentVo
             metadata: {
                 name: claimName(volume),
                 namespace: args.namespace,
-                labels: { [LABEL.machine]: args.machine, [LABEL.data]: "true", [LABEL.managedBy]: "pulumi" },
+                labels: labelsOf({ machine: args.machine, data: true }),
                 annotations: CLAIM_ANNOTATIONS,
             },
             spec: {

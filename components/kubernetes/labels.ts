@@ -1,5 +1,5 @@
 import type { GroupModel, RedisModel } from "../../model/types";
-import { groupLabels, LABEL } from "../labels";
+import { labelsOf, groupLabels, LABEL } from "../labels";
 
 // Which labels select what. Selectors are immutable on Deployments and StatefulSets, so they hold
 // only what never changes for a workload: its name. Redis shares the core group's namespace and
@@ -22,13 +22,7 @@ export function redisSelector(redis: Pick<RedisModel, "name">): Record<string, s
 
 /** Redis's labels, as on Swarm (machine, group, phase), plus its selector. */
 export function redisLabels(redis: RedisModel): Record<string, string> {
-    return {
-        [LABEL.machine]: redis.machine,
-        [LABEL.group]: redis.group,
-        [LABEL.phase]: String(redis.phase),
-        [LABEL.managedBy]: "pulumi",
-        ...redisSelector(redis),
-    };
+    return { ...labelsOf({ machine: redis.machine, group: redis.group, phase: redis.phase }), ...redisSelector(redis) };
 }
 
 /** Selects every Cascade namespace, this machine stack's and the other's. */

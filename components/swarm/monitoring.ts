@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { configPrefix, contentHash, contentName } from "../../model/docker-names";
 import { MONITORING_PHASE } from "../../model/monitoring/services";
 import type { MonitoringService } from "../../model/monitoring/types";
-import { dockerLabels, LABEL } from "../labels";
+import { dockerLabels, labelsOf } from "../labels";
 import type { SwarmNetworkIds } from "./group";
 import { SERVICE_OPTIONS, serviceArgs, type ConfigReference } from "./service-args";
 
@@ -28,7 +28,7 @@ export class SwarmMonitoringService extends pulumi.ComponentResource {
     constructor(name: string, args: SwarmMonitoringServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cascade:swarm:MonitoringService", name, {}, opts);
         const { service } = args;
-        const labels = { [LABEL.machine]: service.machine, [LABEL.group]: service.group, [LABEL.phase]: String(MONITORING_PHASE), [LABEL.managedBy]: "pulumi" };
+        const labels = labelsOf({ machine: service.machine, group: service.group, phase: MONITORING_PHASE });
         const configs: ConfigReference[] = service.files.map((file) => {
             const config = new docker.ServiceConfig(`${name}-${file.key}`, {
                 name: contentName(configPrefix(file.key), contentHash(file.content)),

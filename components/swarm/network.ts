@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
-import { dockerLabels, LABEL } from "../labels";
+import { dockerLabels, labelsOf } from "../labels";
 import { subnetGateway } from "./read-back";
 
 /** Arguments of a Cascade overlay network. */
@@ -31,7 +31,7 @@ export function overlayNetwork(args: OverlayNetworkArgs): docker.Network {
             internal: network.internal,
             // With its gateway, as Docker allocates it and the provider reads it back (read-back.ts).
             ipamConfigs: network.subnet ? [{ subnet: network.subnet, gateway: subnetGateway(network.subnet) }] : undefined,
-            labels: dockerLabels({ [LABEL.managedBy]: "pulumi" }),
+            labels: dockerLabels(labelsOf({})),
         },
         {
             parent: args.parent,

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { RedisModel } from "../../model/types";
-import { LABEL } from "../labels";
+import { labelsOf } from "../labels";
 import type { SecretReference } from "./secrets";
 import { SERVICE_OPTIONS, serviceArgs } from "./service-args";
 
@@ -29,7 +29,7 @@ export class SwarmRedis extends pulumi.ComponentResource {
             `${name}-service`,
             serviceArgs({
                 name: redis.name,
-                labels: { [LABEL.machine]: redis.machine, [LABEL.group]: redis.group, [LABEL.phase]: String(redis.phase), [LABEL.managedBy]: "pulumi" },
+                labels: labelsOf({ machine: redis.machine, group: redis.group, phase: redis.phase }),
                 replicas: 1,
                 image: redis.image,
                 commands: ["sh", "-c", `exec redis-server --appendonly yes --dir ${redis.mount.target} --port ${redis.port} --requirepass "$(cat ${redis.secret.target})"`],

@@ -4,7 +4,7 @@ import { secretValue, type StackSecrets } from "../../config/pulumi";
 import type { SecretFileModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
 import { contentHash, contentName, secretPrefix } from "../../model/docker-names";
-import { dockerLabels, LABEL } from "../labels";
+import { dockerLabels, labelsOf } from "../labels";
 
 /** A Docker secret as services reference it. */
 export interface SecretReference {
@@ -44,7 +44,7 @@ export function swarmSecrets(name: string, args: SwarmSecretsArgs): ReadonlyMap<
             {
                 name: hash.apply((h) => contentName(secretPrefix(args.machine, file.key), h)),
                 data: value.apply((v) => Buffer.from(v, "utf8").toString("base64")),
-                labels: dockerLabels({ [LABEL.machine]: args.machine, [LABEL.managedBy]: "pulumi" }),
+                labels: dockerLabels(labelsOf({ machine: args.machine })),
             },
             { parent: args.parent, provider: args.provider, aliases: [formerComponentChild(args.parent, "cascade:swarm:Secrets", name)] },
         );

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import type { VolumeModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
-import { dockerLabels, LABEL } from "../labels";
+import { dockerLabels, labelsOf } from "../labels";
 
 /** Arguments of a Cascade data volume. */
 export interface DataVolumeArgs {
@@ -28,7 +28,7 @@ export function dataVolume(args: DataVolumeArgs): docker.Volume {
         {
             name: volume.name,
             driver: "local",
-            labels: dockerLabels({ [LABEL.machine]: volume.machine, [LABEL.data]: "true", [LABEL.managedBy]: "pulumi" }),
+            labels: dockerLabels(labelsOf({ machine: volume.machine, data: true })),
         },
         {
             parent: args.parent,

@@ -1,4 +1,4 @@
-import { isRecord } from "../../policy/resource";
+import { isRecord, labelMap } from "../../policy/resource";
 
 // Provider units back to Compose syntax: nano-CPUs to CPUs, bytes and megabytes to exact memory sizes
 // (@pulumi/docker: a Service's `memoryBytes` is bytes and `nanoCpus` 1e-9 CPU, a Container's `memory`
@@ -39,18 +39,9 @@ export function escapeDollars<T>(value: T): T {
     return value;
 }
 
-/** Label list ([{label, value}]) as a Compose label map. */
+/** Label list ([{label, value}]) as a Compose label map; none when the list is empty. */
 export function labelsMap(value: unknown): Record<string, string> | undefined {
-    if (!Array.isArray(value) || value.length === 0) {
-        return undefined;
-    }
-    const labels: Record<string, string> = {};
-    for (const entry of value) {
-        if (isRecord(entry)) {
-            labels[String(entry.label)] = String(entry.value);
-        }
-    }
-    return labels;
+    return Array.isArray(value) && value.length > 0 ? labelMap(value) : undefined;
 }
 
 /** Drops unset entries (undefined, empty lists and maps) so the YAML shows only what is set. */
