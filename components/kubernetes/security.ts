@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { DROP_ALL, runsAsNonRoot, SECCOMP_PROFILE } from "../../model/pod-security";
 
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
@@ -15,15 +16,6 @@ export interface PrivilegeNeeds {
     readonly runAsUser: number;
 }
 
-/**
- * Whether the workload can run as a non-root user. Capabilities added to a non-root user reach only
- * its bounding set: Kubernetes sets no ambient capabilities, and allowPrivilegeEscalation false (no
- * new privileges) also blocks file capabilities. A group that needs CAP_SYS_NICE for real-time
- * scheduling must therefore run as root, holding that capability and nothing else.
- */
-export function runsAsNonRoot(needs: PrivilegeNeeds): boolean {
-    return needs.capabilities.length === 0 && !needs.privileged;
-}
 
 /**
  * Pod level: seccomp RuntimeDefault, the host groups, and for non-root pods one user, group and
@@ -37,7 +29,7 @@ export function podSecurityContext(needs: PrivilegeNeeds): PodSecurityContext {
     return {
         ...identity,
         ...(needs.groupIds.length > 0 ? { supplementalGroups: [...needs.groupIds] } : {}),
-        seccompProfile: { type: "RuntimeDefault" },
+        seccompProfile: { type: SECCOMP_PROFILE },
     };
 }
 
@@ -49,7 +41,7 @@ export function podSecurityContext(needs: PrivilegeNeeds): PodSecurityContext {
 export function containerSecurityContext(needs: PrivilegeNeeds): SecurityContext {
     return {
         ...(needs.privileged ? { privileged: true } : { allowPrivilegeEscalation: false }),
-        capabilities: { drop: ["ALL"], ...(needs.capabilities.length > 0 ? { add: [...needs.capabilities] } : {}) },
+        capabilities: { drop: [DROP_ALL], ...(needs.capabilities.length > 0 ? { add: [...needs.capabilities] } : {}) },
     };
 }
 

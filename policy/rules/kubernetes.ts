@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DROP_ALL, runsAsNonRoot, SECCOMP_PROFILE, SECCOMP_PROFILES } from "../../model/pod-security";
 import { asArray, asString, isRecord, propAt, type PolicyResourceView } from "../resource";
 import { workloadsOf } from "../readers";
 import { describe } from "../workload";
@@ -42,21 +43,21 @@ function containerFindings(pod: unknown, container: unknown): string[] {
     const privileged = propAt(context, "privileged") === true;
     const adds = asArray(propAt(context, "capabilities", "add"));
     const problems: string[] = [];
-    if (!asArray(propAt(context, "capabilities", "drop")).map(String).includes("ALL")) {
-        problems.push("does not drop ALL capabilities");
+    if (!asArray(propAt(context, "capabilities", "drop")).map(String).includes(DROP_ALL)) {
+        problems.push(`does not drop ${DROP_ALL} capabilities`);
     }
     // A privileged container cannot also forbid escalation; no-privileged reports it instead.
     if (!privileged && propAt(context, "allowPrivilegeEscalation") !== false) {
         problems.push("may escalate privileges (set allowPrivilegeEscalation: false)");
     }
     const seccomp = asString(propAt(context, "seccompProfile", "type")) ?? asString(propAt(podContext, "seccompProfile", "type"));
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
-        problems.push(`runs ${seccomp === undefined ? "without a seccomp profile" : `with seccomp ${seccomp}`} (use RuntimeDefault)`);
+    if (seccomp === undefined || !SECCOMP_PROFILES.includes(seccomp)) {
+        problems.push(`runs ${seccomp === undefined ? "without a seccomp profile" : `with seccomp ${seccomp}`} (use ${SECCOMP_PROFILE})`);
     }
-    // Added capabilities take effect only for root (Kubernetes sets no ambient capabilities), so a
-    // container that adds some runs as root; capabilities-allow-list decides whether it may add them.
+    // A container that adds capabilities runs as root (runsAsNonRoot says why); capabilities-allow-list
+    // decides whether it may add them.
     const nonRoot = propAt(context, "runAsNonRoot") ?? propAt(podContext, "runAsNonRoot");
-    if (adds.length === 0 && !privileged && nonRoot !== true) {
+    if (runsAsNonRoot({ capabilities: adds, privileged }) && nonRoot !== true) {
         problems.push("may run as root (set runAsNonRoot: true and a runAsUser)");
     }
     return problems;
