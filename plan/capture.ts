@@ -5,6 +5,7 @@ import type { ProgramOptions } from "../config/pulumi";
 // are set is safe: a program that registered resources at import time would do so before setMocks,
 // against no monitor (Pulumi's unit-testing guide sets the mocks before importing such a program).
 import cascade = require("../index");
+import { DOCKER_TYPES } from "../components/resource-types";
 
 // Runs the real program (index.ts) under the SDK's mock runtime and records every resource it
 // registers: its type token, name, parent, the inputs the provider would receive, and the options
@@ -92,9 +93,9 @@ class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        if (args.token === "docker:index/getNetwork:getNetwork") {
+        if (args.token === DOCKER_TYPES.getNetwork) {
             const name = String((args.inputs as { name?: unknown }).name);
-            return { id: fakeId("docker:index/network:Network", name), name, driver: "overlay" };
+            return { id: fakeId(DOCKER_TYPES.network, name), name, driver: "overlay" };
         }
         throw new Error(`the plan has no mock for the function ${args.token}`);
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sharedNetworksSchema } from "../components/swarm/machine";
+import { DOCKER_TYPES } from "../components/resource-types";
 import type { Capture } from "./capture";
 
 // Services and containers name their networks by id (@pulumi/docker's ServiceTaskSpecNetworksAdvanced:
@@ -7,13 +8,12 @@ import type { Capture } from "./capture";
 // ids of the networks this stack creates come from the capture, and ids of networks read from
 // another stack come from this stack's `networks` output, which echoes what it read.
 
-const NETWORK_TYPE = "docker:index/network:Network";
 
 export function networkNamesById(capture: Capture): Map<string, string> {
     const names = new Map<string, string>();
     for (const resource of capture.resources) {
         const name = resource.inputs.name;
-        if (resource.type === NETWORK_TYPE && resource.id !== undefined && typeof name === "string") {
+        if (resource.type === DOCKER_TYPES.network && resource.id !== undefined && typeof name === "string") {
             names.set(resource.id, name);
         }
     }

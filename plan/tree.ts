@@ -7,6 +7,7 @@ import type { Plan } from "./assemble";
 import type { CapturedResource } from "./capture";
 import { maskSecrets } from "./mask";
 import { networkName, networkNamesById } from "./network-names";
+import { DOCKER_TYPES, KUBERNETES_TYPES, STACK_REFERENCE_TYPE } from "../components/resource-types";
 
 // The resources as a tree (component, then its children), each with the settings an operator checks
 // before `pulumi up`: image, replicas, machine, GPU, ports, networks, volumes, data protection.
@@ -44,30 +45,30 @@ function settings(resource: CapturedResource, context: TreeContext): string {
     const { plan, networkNames: names } = context;
     const workload = context.workloads.get(resource);
     switch (resource.type) {
-        case "docker:index/service:Service":
+        case DOCKER_TYPES.service:
             return workload
                 ? workloadSettings(workload,
                     asArray(propAt(inputs, "taskSpec", "networksAdvanceds")).map((n) => networkName(names, propAt(n, "id"))),
                     mountsOf(propAt(inputs, "taskSpec", "containerSpec", "mounts")))
                 : "";
-        case "docker:index/container:Container":
+        case DOCKER_TYPES.container:
             return workload
                 ? `${workloadSettings(workload,
                     asArray(inputs.networksAdvanced).map((n) => networkName(names, propAt(n, "name"))),
                     mountsOf(inputs.mounts))}; devices ${asArray(inputs.devices).map((d) => asString(propAt(d, "hostPath"))).join(", ") || "none"}`
                 : "";
-        case "docker:index/network:Network":
+        case DOCKER_TYPES.network:
             return [inputs.name, inputs.driver, inputs.internal === true ? "internal" : "not internal", inputs.attachable === true ? "attachable" : "",
                 ...asArray(inputs.ipamConfigs).map((c) => asString(propAt(c, "subnet")) ?? "")].filter((p) => p !== "").join(", ");
-        case "docker:index/volume:Volume":
+        case DOCKER_TYPES.volume:
             return `${String(inputs.name)}; protect ${resource.options.protect}, retainOnDelete ${resource.options.retainOnDelete}`;
-        case "docker:index/secret:Secret":
+        case DOCKER_TYPES.secret:
             return `${String(inputs.name)}; data ${String(maskSecrets(inputs.data, plan.stackFile.secretValues))}`;
-        case "pulumi:providers:docker":
+        case DOCKER_TYPES.provider:
             return `host ${String(inputs.host)}`;
-        case "pulumi:pulumi:StackReference":
+        case STACK_REFERENCE_TYPE:
             return plan.referenced ? `${plan.referenced.name}: outputs from an offline plan of ${plan.referenced.file}` : String(inputs.name);
-        case "kubernetes:core/v1:PersistentVolumeClaim":
+        case KUBERNETES_TYPES.claim:
             return `${asString(propAt(inputs, "metadata", "name")) ?? "?"} ${asString(propAt(inputs, "spec", "resources", "requests", "storage")) ?? ""}; protect ${resource.options.protect}, retainOnDelete ${resource.options.retainOnDelete}`;
         default: {
             const waits = resource.options.dependsOn.length > 0 ? `waits for ${resource.options.dependsOn.join(", ")}` : "";

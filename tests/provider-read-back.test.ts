@@ -8,7 +8,7 @@ import {
     shortDur,
     subnetGateway,
 } from "../components/swarm/read-back";
-import { DOCKER_TYPES, FILLED_BY_ENGINE, READ_BACK_FIELDS, type ReadBackField } from "../components/swarm/read-back-fields";
+import { FILLED_BY_ENGINE, READ_BACK_FIELDS, READ_BACK_TYPES, type ReadBackField } from "../components/swarm/read-back-fields";
 import type { CapturedResource } from "../plan/capture";
 import { runStack, type ConfigEdits, type StackRun } from "./support/program";
 
@@ -85,7 +85,7 @@ before(async function () {
 
 const dockerResources = (): { where: string; resource: CapturedResource }[] =>
     runs.flatMap(({ variant, stack, run }) => run.resources
-        .filter((r) => (Object.values(DOCKER_TYPES) as string[]).includes(r.type))
+        .filter((r) => READ_BACK_TYPES.includes(r.type))
         .map((resource) => ({ where: `${stack} (${variant}) ${resource.name}`, resource })));
 
 describe("provider read-back: the read-back functions match upstream's behaviour", () => {

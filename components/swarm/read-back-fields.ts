@@ -1,3 +1,4 @@
+import { DOCKER_TYPES } from "../resource-types";
 import {
     capabilityReadBack,
     containerCpusReadBack,
@@ -35,14 +36,6 @@ export interface FilledByEngine {
     readonly remedy: "set" | "ignore";
 }
 
-export const DOCKER_TYPES = {
-    provider: "pulumi:providers:docker",
-    service: "docker:index/service:Service",
-    container: "docker:index/container:Container",
-    network: "docker:index/network:Network",
-    volume: "docker:index/volume:Volume",
-    secret: "docker:index/secret:Secret",
-} as const;
 
 const SVC = "resource_docker_service_structures.go";
 const SVC_READ = "resource_docker_service_funcs.go resourceDockerServiceReadRefreshFunc";
@@ -57,6 +50,9 @@ function fields(type: string, upstream: string, paths: readonly string[], rest: 
 }
 
 const { provider, service, container, network, volume, secret } = DOCKER_TYPES;
+
+/** The resource types this table covers (the monitoring services' Docker configs are not in it yet). */
+export const READ_BACK_TYPES: readonly string[] = [provider, service, container, network, volume, secret];
 
 export const READ_BACK_FIELDS: readonly ReadBackField[] = [
     ...fields(provider, "provider inputs are diffed against the previous inputs, not read back", ["host"]),

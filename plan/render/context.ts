@@ -1,4 +1,5 @@
 import { LABEL } from "../../components/labels";
+import { DOCKER_TYPES } from "../../components/resource-types";
 import { labelMap, type PolicyResourceView } from "../../policy/resource";
 import type { Plan } from "../assemble";
 import type { CapturedResource } from "../capture";
@@ -11,15 +12,7 @@ import { STACK_NAMESPACE, withoutNamespace } from "../../model/docker-names";
 
 export { STACK_NAMESPACE };
 
-export const TYPE = {
-    service: "docker:index/service:Service",
-    container: "docker:index/container:Container",
-    network: "docker:index/network:Network",
-    volume: "docker:index/volume:Volume",
-    secret: "docker:index/secret:Secret",
-    config: "docker:index/serviceConfig:ServiceConfig",
-    provider: "pulumi:providers:docker",
-} as const;
+export const TYPE = DOCKER_TYPES;
 
 /** A planned resource: its capture record (parent, options, id) and its inputs with secrets unwrapped. */
 export interface Planned {

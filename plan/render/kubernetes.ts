@@ -6,6 +6,7 @@ import type { RenderedFile } from "./index";
 import { applyScript } from "./kubernetes-apply";
 import { kubernetesReadme } from "./kubernetes-readme";
 import { secretFileOf, type SecretFile } from "./secrets";
+import { KUBERNETES_TYPES } from "../../components/resource-types";
 
 // `--render DIR` for a Kubernetes stack: the manifests the provider would receive, one multi-document
 // file per group, ready for `kubectl apply -f`. Written from the captured resources, object by object,
@@ -107,7 +108,7 @@ function manifestsYaml(header: string, objects: readonly KubernetesObjectOf[]): 
 
 export function renderKubernetes(plan: Plan): RenderedFile[] {
     const files = groupFiles(plan);
-    const context = asString(propAt(plan.capture.resources.find((r) => r.type === "pulumi:providers:kubernetes")?.inputs, "context"));
+    const context = asString(propAt(plan.capture.resources.find((r) => r.type === KUBERNETES_TYPES.provider)?.inputs, "context"));
     const rewrites = asArray(plan.capture.outputs.coreDnsRewrites).map(String);
     return [
         ...files.map((f) => ({

@@ -3,6 +3,7 @@ import { asArray, asNumber, asString, propAt, type PolicyResourceView } from "..
 import type { EnvVar, PublishedPort, Workload } from "../workload";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";
+import { DOCKER_TYPES } from "../../components/resource-types";
 
 // docker.Container inputs as a neutral workload. @pulumi/docker's ContainerArgs takes `memory` and
 // `memoryReservation` "in MBs" and `cpus` as a decimal string ("1.5"), where a Service takes bytes and
@@ -77,4 +78,4 @@ function read(resource: PolicyResourceView, facts: PolicyFacts): Workload {
     };
 }
 
-export const dockerContainerReader: WorkloadReader = { type: "docker:index/container:Container", read };
+export const dockerContainerReader: WorkloadReader = { type: DOCKER_TYPES.container, read };

@@ -4,6 +4,7 @@ import type { PublishedPort, Workload } from "../workload";
 import { gpuKindsFor } from "./gpus";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";
+import { DOCKER_TYPES } from "../../components/resource-types";
 
 // docker.Service inputs (provider units: nano-CPUs and bytes) as a neutral workload.
 
@@ -84,4 +85,4 @@ function read(resource: PolicyResourceView, facts: PolicyFacts): Workload {
     };
 }
 
-export const dockerServiceReader: WorkloadReader = { type: "docker:index/service:Service", read };
+export const dockerServiceReader: WorkloadReader = { type: DOCKER_TYPES.service, read };

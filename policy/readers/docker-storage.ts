@@ -1,11 +1,12 @@
 import { asString, type PolicyResourceView } from "../resource";
 import { cascadeLabels } from "./labels";
 import type { NetworkReader, VolumeReader } from "./types";
+import { DOCKER_TYPES } from "../../components/resource-types";
 
 // docker.Volume and docker.Network inputs as neutral views.
 
 export const dockerVolumeReader: VolumeReader = {
-    type: "docker:index/volume:Volume",
+    type: DOCKER_TYPES.volume,
     read(resource: PolicyResourceView) {
         const labels = cascadeLabels(resource.props.labels);
         return labels.data ? { resource, name: asString(resource.props.name) ?? resource.name, machine: labels.machine } : undefined;
@@ -13,7 +14,7 @@ export const dockerVolumeReader: VolumeReader = {
 };
 
 export const dockerNetworkReader: NetworkReader = {
-    type: "docker:index/network:Network",
+    type: DOCKER_TYPES.network,
     read(resource: PolicyResourceView) {
         return { resource, name: asString(resource.props.name) ?? resource.name, internal: resource.props.internal === true };
     },

@@ -4,6 +4,7 @@ import { asArray, asNumber, asString, propAt, type PolicyResourceView } from "..
 import type { EnvVar, PublishedPort, Workload } from "../workload";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";
+import { KUBERNETES_TYPES } from "../../components/resource-types";
 
 // Kubernetes Deployments and StatefulSets (their manifests, as the provider receives them) as neutral
 // workloads: requests are the reservations, limits the limits, summed over the pod's containers.
@@ -103,5 +104,5 @@ function reader(type: string, kind: string): WorkloadReader {
     };
 }
 
-export const kubernetesDeploymentReader = reader("kubernetes:apps/v1:Deployment", "Deployment");
-export const kubernetesStatefulSetReader = reader("kubernetes:apps/v1:StatefulSet", "StatefulSet");
+export const kubernetesDeploymentReader = reader(KUBERNETES_TYPES.deployment, "Deployment");
+export const kubernetesStatefulSetReader = reader(KUBERNETES_TYPES.statefulSet, "StatefulSet");

@@ -4,12 +4,13 @@ import { asArray, asString, isRecord, propAt, type PolicyResourceView } from "..
 import { workloadsOf } from "../readers";
 import { describe } from "../workload";
 import { defineRule, type Finding } from "./types";
+import { KUBERNETES_TYPES } from "../../components/resource-types";
 
 // Rules for what only Kubernetes has. Budgets, privileged containers, capabilities, the Docker socket,
 // secrets in the environment, health and `latest` images are checked for Kubernetes workloads by the
 // platform-neutral rules, through the readers in policy/readers/kubernetes-*.ts.
 
-const POD_WORKLOADS = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job"]);
+const POD_WORKLOADS = new Set<string>([KUBERNETES_TYPES.deployment, KUBERNETES_TYPES.statefulSet, KUBERNETES_TYPES.daemonSet, KUBERNETES_TYPES.job]);
 
 export const hostPathMounts = defineRule({
     name: "host-path-mounts",
@@ -101,8 +102,8 @@ export const kubernetesNamespaceIsolation = defineRule({
     enforcementLevel: "mandatory",
     scope: "stack",
     check({ resources }) {
-        const denied = new Set(resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && isDefaultDeny(r)).map(namespaceOf));
-        const budgeted = new Set(resources.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota").map(namespaceOf));
+        const denied = new Set(resources.filter((r) => r.type === KUBERNETES_TYPES.networkPolicy && isDefaultDeny(r)).map(namespaceOf));
+        const budgeted = new Set(resources.filter((r) => r.type === KUBERNETES_TYPES.quota).map(namespaceOf));
         return resources.filter((r) => POD_WORKLOADS.has(r.type)).flatMap((resource): Finding[] => {
             const namespace = namespaceOf(resource) ?? "default";
             const missing = [

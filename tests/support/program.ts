@@ -1,5 +1,6 @@
 import { captureProgram, type Capture, type CapturedResource } from "../../plan/capture";
 import { readStackFile } from "../../plan/stack-file";
+import { DOCKER_TYPES } from "../../components/resource-types";
 
 // Runs the real program under mocks with a stack's committed config, optionally edited, the way the
 // tests and the plan do. Edits are Pulumi's flat config keys (`cascade:capacity`) with object values.
@@ -70,11 +71,4 @@ export function resource(run: Capture, type: string, name: string): CapturedReso
     return found[0];
 }
 
-export const TYPES = {
-    service: "docker:index/service:Service",
-    container: "docker:index/container:Container",
-    network: "docker:index/network:Network",
-    volume: "docker:index/volume:Volume",
-    secret: "docker:index/secret:Secret",
-    group: "cascade:swarm:Group",
-} as const;
+export const TYPES = { ...DOCKER_TYPES, group: "cascade:swarm:Group" } as const;

@@ -1,5 +1,6 @@
 import { runStack, type ConfigEdits, type StackRun } from "../program";
 import { kubernetesObjects, type RegisteredObject } from "./manifests";
+import { KUBERNETES_TYPES } from "../../../components/resource-types";
 
 // Runs a machine stack with `cascade:platform: kubernetes` under mocks, optionally with Kubernetes
 // settings and other config edits, and returns the objects it would send to the cluster.
@@ -15,18 +16,8 @@ export async function runKubernetes(stack: "mainpc" | "pc2", settings: Readonly<
 }
 
 export const K8S_TYPES = {
-    provider: "pulumi:providers:kubernetes",
+    ...KUBERNETES_TYPES,
     machine: "cascade:kubernetes:Machine",
     group: "cascade:kubernetes:Group",
     redis: "cascade:kubernetes:Redis",
-    namespace: "kubernetes:core/v1:Namespace",
-    quota: "kubernetes:core/v1:ResourceQuota",
-    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-    secret: "kubernetes:core/v1:Secret",
-    claim: "kubernetes:core/v1:PersistentVolumeClaim",
-    deployment: "kubernetes:apps/v1:Deployment",
-    statefulSet: "kubernetes:apps/v1:StatefulSet",
-    service: "kubernetes:core/v1:Service",
-    autoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-    disruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
 } as const;
