@@ -1,9 +1,9 @@
 import { chooseFrom, closest, type ConfigProblem } from "../config/errors";
 import type { StackConfig } from "../config/schema/stack";
-import type { Topology } from "../config/schema/topology";
+import type { Topology, TopologyGroup } from "../config/schema/topology";
 import type { Sources } from "./validate";
 import { defaultHubEndpoint } from "./build";
-import { checkStandaloneReplicas, labelConstraints } from "./validate-group";
+import { checkStandaloneReplicas, labelConstraints, type Report } from "./validate-group";
 import { networkSizeProblems } from "./validate-network";
 
 // Rules of the stack config read against the topology it deploys: names it refers to, bounds the
@@ -13,13 +13,33 @@ import { networkSizeProblems } from "./validate-network";
 export function validateStack(topology: Topology, stack: StackConfig, sources: Sources): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const file = sources.stackFile;
-    const problem = (path: string, message: string, fix: string) => problems.push({ file, path, message, fix });
+    const problem: Report = (path, message, fix) => problems.push({ file, path, message, fix });
 
     const machine = topology.machines[stack.machine];
     if (!machine) {
         problem("cascade:machine", `unknown machine "${stack.machine}"`, chooseFrom(stack.machine, Object.keys(topology.machines)));
         return problems;
     }
+    checkGroupOverrides(topology, stack, machine.nodeLabels, problem);
+    checkHostGroupIds(topology, stack, problem);
+    checkHubEndpoint(topology, stack, problem);
+    networkSizeProblems(topology, stack, sources).forEach((p) => problems.push(p));
+    checkEnabledGroups(topology, stack, problem);
+    checkNodePublishedReplicas(topology, stack, problem);
+    if (stack.secureZmq && Object.keys(stack.zmqCertificates).length === 0) {
+        problem("cascade:zmqCertificates", "secureZmq is on but no CurveZMQ certificates are configured",
+            "pulumi config set --secret --path 'cascade:zmqCertificates[\"server.key_secret\"]' \"$(cat server.key_secret)\" (one per certificate file), or set cascade:secureZmq false");
+    }
+    return problems;
+}
+
+/** The groups this stack deploys: its machine's, less those it disables. */
+function enabledGroups(topology: Topology, stack: StackConfig): TopologyGroup[] {
+    return topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false);
+}
+
+/** Each `cascade:groups.<name>` entry: a group of this machine, within its bounds, on its machine's pin. */
+function checkGroupOverrides(topology: Topology, stack: StackConfig, machineLabels: Readonly<Record<string, string>>, problem: Report): void {
     const groups = new Map(topology.groups.map((g) => [g.name, g]));
     for (const [name, override] of Object.entries(stack.groups)) {
         const group = groups.get(name);
@@ -37,17 +57,9 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
             continue;
         }
         if (override.replicas !== undefined) {
-            const min = group.scaling?.min ?? 1;
-            const max = group.scaling?.max;
-            if (override.replicas < min || (max !== undefined && override.replicas > max)) {
-                const bounds = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
-                const allowed = min === max ? `${min} replica${min === 1 ? "" : "s"}` : `${bounds} replicas`;
-                problem(`${path}.replicas`, `${override.replicas} replicas is outside ${name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
-                    `use ${allowed}, or set enabled: false to leave the group out`);
-            }
-            checkStandaloneReplicas(group, { count: override.replicas, path: `${path}.replicas`, fix: "use 1 replica" }, problem);
+            checkReplicaOverride(group, override.replicas, path, problem);
         }
-        const pin = stack.nodeLabels ?? machine.nodeLabels;
+        const pin = stack.nodeLabels ?? machineLabels;
         for (const [index, [key, value]] of labelConstraints(override.placement ?? []).entries()) {
             if (key in pin && pin[key] !== value) {
                 problem(`${path}.placement[${index}]`, `node.labels.${key} == ${value} contradicts ${stack.machine}'s pin ${key}: ${pin[key]}, so no node could run ${name}`,
@@ -59,10 +71,24 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
                 `remove it; Kubernetes pins ${name} with its node labels (topology nodeLabels, cascade:kubernetes.nodeSelector)`);
         }
     }
-    checkHostGroupIds(topology, stack, problem);
-    checkHubEndpoint(topology, stack, problem);
-    networkSizeProblems(topology, stack, sources).forEach((p) => problems.push(p));
-    for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
+}
+
+/** A stack's replicas stay within the group's scaling bounds, and at one for a standalone group. */
+function checkReplicaOverride(group: TopologyGroup, replicas: number, path: string, problem: Report): void {
+    const min = group.scaling?.min ?? 1;
+    const max = group.scaling?.max;
+    if (replicas < min || (max !== undefined && replicas > max)) {
+        const bounds = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
+        const allowed = min === max ? `${min} replica${min === 1 ? "" : "s"}` : `${bounds} replicas`;
+        problem(`${path}.replicas`, `${replicas} replicas is outside ${group.name}'s scaling bounds (${bounds}${group.scaling ? `: ${group.scaling.reason}` : ""})`,
+            `use ${allowed}, or set enabled: false to leave the group out`);
+    }
+    checkStandaloneReplicas(group, { count: replicas, path: `${path}.replicas`, fix: "use 1 replica" }, problem);
+}
+
+/** What the deployed groups need of the machine: its GPUs, and the ids of the host groups they join. */
+function checkEnabledGroups(topology: Topology, stack: StackConfig, problem: Report): void {
+    for (const group of enabledGroups(topology, stack)) {
         if (group.gpus > stack.capacity.gpus) {
             problem("cascade:capacity.gpus",
                 `${group.name} reserves ${group.gpus} GPU${group.gpus === 1 ? "" : "s"} but ${stack.machine} has ${stack.capacity.gpus}`,
@@ -75,25 +101,25 @@ export function validateStack(topology: Topology, stack: StackConfig, sources: S
             }
         }
     }
-    if (stack.platform === "swarm" && stack.swarm.endpointMode === "dnsrr") {
-        for (const group of topology.groups.filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)) {
-            const replicas = stack.groups[group.name]?.replicas ?? group.replicas;
-            if (replicas > 1 && group.agents.some((a) => a.loadBalanced)) {
-                problem(`cascade:groups.${group.name}.replicas`,
-                    `${group.name} publishes a port and runs ${replicas} replicas, but with endpointMode dnsrr a port is published on the node itself, once: the other replicas could never be placed on ${stack.machine}`,
-                    `set cascade:groups.${group.name}.replicas to 1, or use cascade:swarm.endpointMode vip`);
-            }
+}
+
+/** Under endpointMode dnsrr a port is published on the node itself, so only one replica can take it. */
+function checkNodePublishedReplicas(topology: Topology, stack: StackConfig, problem: Report): void {
+    if (stack.platform !== "swarm" || stack.swarm.endpointMode !== "dnsrr") {
+        return;
+    }
+    for (const group of enabledGroups(topology, stack)) {
+        const replicas = stack.groups[group.name]?.replicas ?? group.replicas;
+        if (replicas > 1 && group.agents.some((a) => a.loadBalanced)) {
+            problem(`cascade:groups.${group.name}.replicas`,
+                `${group.name} publishes a port and runs ${replicas} replicas, but with endpointMode dnsrr a port is published on the node itself, once: the other replicas could never be placed on ${stack.machine}`,
+                `set cascade:groups.${group.name}.replicas to 1, or use cascade:swarm.endpointMode vip`);
         }
     }
-    if (stack.secureZmq && Object.keys(stack.zmqCertificates).length === 0) {
-        problem("cascade:zmqCertificates", "secureZmq is on but no CurveZMQ certificates are configured",
-            "pulumi config set --secret --path 'cascade:zmqCertificates[\"server.key_secret\"]' \"$(cat server.key_secret)\" (one per certificate file), or set cascade:secureZmq false");
-    }
-    return problems;
 }
 
 /** A host group id nobody asks for is most often a misspelling of one that is needed. */
-function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: (path: string, message: string, fix: string) => void): void {
+function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: Report): void {
     const joined = new Set(topology.groups.flatMap((g) => g.supplementaryGroups));
     for (const name of Object.keys(stack.hostGroupIds).filter((n) => !joined.has(n))) {
         const suggestion = closest(name, [...joined]);
@@ -104,13 +130,12 @@ function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: (pat
 }
 
 /** Agents that ask for MainPC's hub get MAINPC_HUB_ENDPOINT only when there is one to give them. */
-function checkHubEndpoint(topology: Topology, stack: StackConfig, problem: (path: string, message: string, fix: string) => void): void {
+function checkHubEndpoint(topology: Topology, stack: StackConfig, problem: Report): void {
     const owner = topology.groups.find((g) => g.name === topology.redis.group)?.machine;
     if (stack.mainpc.hubEndpoint !== undefined || owner === undefined || defaultHubEndpoint(topology, owner) !== "") {
         return;
     }
-    const asking = topology.groups
-        .filter((g) => g.machine === stack.machine && stack.groups[g.name]?.enabled !== false)
+    const asking = enabledGroups(topology, stack)
         .flatMap((g) => g.agents.filter((a) => a.mainpcHubEndpoint).map((a) => `${g.name}/${a.name}`));
     if (asking.length > 0) {
         problem("cascade:mainpc.hubEndpoint", `is needed: ${asking.join(", ")} ask${asking.length === 1 ? "s" : ""} for MainPC's hub, but ${owner} runs no ObservabilityHub to derive it from`,
