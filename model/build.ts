@@ -15,6 +15,7 @@ import type {
     NetworkModel,
     PhaseModel,
     RedisModel,
+    Resources,
     RestartPolicyModel,
     SecretFileModel,
     UpdatePolicyModel,
@@ -196,8 +197,6 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
     const capabilities = [...group.capabilities, ...(group.devices.length > 0 && stack.audio.allowSysAdmin ? ["SYS_ADMIN"] : [])];
     const manifest = JSON.stringify(agents.map(manifestEntry));
     const previousPhase = [...phases].reverse().find((p) => p.phase < group.phase);
-    const replicas = override.replicas ?? group.replicas;
-    const autoscaled = stack.platform === "kubernetes" && group.scaling !== undefined && group.scaling.max > group.scaling.min;
 
     return {
         name: group.name,
@@ -206,31 +205,12 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         phase: group.phase,
         dependsOnGroups: previousPhase ? previousPhase.groups : [],
         image: override.image ?? `${stack.images.registry}/${group.image}:${stack.images.tag}`,
-        replicas,
-        scaling: group.scaling ?? { min: 1 },
-        autoscaled,
-        maxReplicas: autoscaled && group.scaling ? Math.max(replicas, group.scaling.max) : replicas,
+        ...replicasOf(group, override.replicas ?? group.replicas, stack.platform),
         runAs: isStandalone(group) ? "standalone" : "service",
-        resources: {
-            limits: { cpus: group.resources.limits.cpus, memoryBytes: group.resources.limits.memory },
-            reservations: { cpus: group.resources.reservations.cpus, memoryBytes: group.resources.reservations.memory },
-            gpus: group.gpus,
-        },
+        resources: resourcesOf(group.resources, group.gpus),
         placement: [...machinePlacement(machine), ...(override.placement ?? group.placement)],
         nodeLabels: { ...machine.nodeLabels, ...group.nodeLabels },
-        environment: {
-            ...machine.environment,
-            SECURE_ZMQ: stack.secureZmq ? "1" : "0",
-            ...group.environment,
-            ...volumeEnvironment(topology, mounts),
-            CASCADE_GROUP: group.name,
-            CASCADE_MACHINE: machine.name,
-            REDIS_HOST: ctx.redisDns,
-            REDIS_PORT: String(topology.redis.port),
-            REDIS_PASSWORD_FILE: REDIS_PASSWORD_TARGET,
-            ...(stack.secureZmq ? { ZMQ_CERTIFICATES_DIR } : {}),
-            CASCADE_AGENTS: manifest,
-        },
+        environment: groupEnvironment(group, ctx, mounts, manifest),
         agents,
         manifest,
         health: healthOf(agents.filter((a) => !a.optional), group.healthcheck ?? topology.defaults.healthcheck),
@@ -248,6 +228,47 @@ function groupModel(group: TopologyGroup, ctx: SharedContext, phases: readonly P
         ulimits: group.ulimits,
         groupIds: group.supplementaryGroups.map((name) => stack.hostGroupIds[name]),
         agentMemoryBytes: agentMemorySum(group.agents.map((a) => a.memoryLimit)),
+    };
+}
+
+/** The replicas Pulumi sets, and the most the platform may run (what budgets count). */
+function replicasOf(group: TopologyGroup, replicas: number, platform: StackConfig["platform"]): Pick<GroupModel, "replicas" | "scaling" | "autoscaled" | "maxReplicas"> {
+    const autoscaled = platform === "kubernetes" && group.scaling !== undefined && group.scaling.max > group.scaling.min;
+    return {
+        replicas,
+        scaling: group.scaling ?? { min: 1 },
+        autoscaled,
+        maxReplicas: autoscaled && group.scaling ? Math.max(replicas, group.scaling.max) : replicas,
+    };
+}
+
+/** Per-replica limits and reservations, in the model's units. */
+function resourcesOf(resources: Topology["redis"]["resources"], gpus: number): Resources {
+    return {
+        limits: { cpus: resources.limits.cpus, memoryBytes: resources.limits.memory },
+        reservations: { cpus: resources.reservations.cpus, memoryBytes: resources.reservations.memory },
+        gpus,
+    };
+}
+
+/**
+ * A group's environment, later entries winning: the machine's, the topology's, the volumes' paths,
+ * then what the program sets itself (the names validate-group.ts keeps the topology from using).
+ */
+function groupEnvironment(group: TopologyGroup, ctx: SharedContext, mounts: readonly MountModel[], manifest: string): Record<string, string> {
+    const { topology, stack, machine } = ctx;
+    return {
+        ...machine.environment,
+        SECURE_ZMQ: stack.secureZmq ? "1" : "0",
+        ...group.environment,
+        ...volumeEnvironment(topology, mounts),
+        CASCADE_GROUP: group.name,
+        CASCADE_MACHINE: machine.name,
+        REDIS_HOST: ctx.redisDns,
+        REDIS_PORT: String(topology.redis.port),
+        REDIS_PASSWORD_FILE: REDIS_PASSWORD_TARGET,
+        ...(stack.secureZmq ? { ZMQ_CERTIFICATES_DIR } : {}),
+        CASCADE_AGENTS: manifest,
     };
 }
 
@@ -378,11 +399,7 @@ function redisModel(
         port: topology.redis.port,
         dnsName: dns,
         mount: mountsOf(topology, [topology.redis.volume])[0],
-        resources: {
-            limits: { cpus: resources.limits.cpus, memoryBytes: resources.limits.memory },
-            reservations: { cpus: resources.reservations.cpus, memoryBytes: resources.reservations.memory },
-            gpus: 0,
-        },
+        resources: resourcesOf(resources, 0),
         health: {
             ...healthOf([], topology.defaults.healthcheck),
             ports: [topology.redis.port],
