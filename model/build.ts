@@ -1,6 +1,7 @@
 import type { StackConfig } from "../config/schema/stack";
-import type { Topology, TopologyAgent, TopologyGroup, VolumeMount } from "../config/schema/topology";
+import type { Topology, TopologyGroup, VolumeMount } from "../config/schema/topology";
 import { agentMemorySum, budgetOf } from "./budget";
+import { startupOrders } from "./startup";
 import { healthOf } from "./health";
 import { DISABLED_MONITORING, monitoringOf } from "./monitoring/build";
 import { MONITORING_VOLUMES } from "./monitoring/services";
@@ -299,30 +300,6 @@ function agentModels(group: TopologyGroup, ctx: SharedContext): AgentModel[] {
         config: agent.config,
         metricsPath: agent.metricsPath,
     }));
-}
-
-/**
- * The seed's startup_order where given; otherwise one more than the latest of the agent's
- * dependencies, so agents without dependencies start together at 1.
- */
-function startupOrders(agents: readonly TopologyAgent[]): Map<string, number> {
-    const byName = new Map(agents.map((a) => [a.name, a]));
-    const orders = new Map<string, number>();
-    const orderOf = (agent: TopologyAgent, seen: ReadonlySet<string>): number => {
-        const known = orders.get(agent.name);
-        if (known !== undefined) {
-            return known;
-        }
-        const deps = agent.dependsOn.map((d) => byName.get(d)).filter((d): d is TopologyAgent => d !== undefined && !seen.has(d.name));
-        const next = new Set([...seen, agent.name]);
-        const order = agent.startupOrder ?? 1 + Math.max(0, ...deps.map((d) => orderOf(d, next)));
-        orders.set(agent.name, order);
-        return order;
-    };
-    for (const agent of agents) {
-        orderOf(agent, new Set());
-    }
-    return orders;
 }
 
 /** One entry of the agents manifest the process supervisor in the image reads (CASCADE_AGENTS). */

@@ -1,6 +1,7 @@
 import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { Topology, TopologyGroup } from "../config/schema/topology";
 import { agentMemorySum } from "./budget";
+import { findCycle } from "./startup";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
 import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, checkStandaloneReplicas, isStandalone, type Report } from "./validate-group";
@@ -117,39 +118,6 @@ function checkAgentsOfGroup(group: TopologyGroup, problem: Report): void {
         problem(`${agentPath(group, cycle[0])}.dependsOn`, `dependency cycle: ${cycle.join(" -> ")}`,
             "remove one of these dependsOn entries so the agents can start in some order");
     }
-}
-
-/** The first dependency cycle found, as a path that starts and ends on the same name. */
-export function findCycle(nodes: readonly { name: string; dependsOn: readonly string[] }[]): string[] | undefined {
-    const edges = new Map(nodes.map((n) => [n.name, n.dependsOn]));
-    const state = new Map<string, "visiting" | "done">();
-    const stack: string[] = [];
-    const visit = (name: string): string[] | undefined => {
-        if (state.get(name) === "done") {
-            return undefined;
-        }
-        if (state.get(name) === "visiting") {
-            return [...stack.slice(stack.indexOf(name)), name];
-        }
-        state.set(name, "visiting");
-        stack.push(name);
-        for (const next of edges.get(name) ?? []) {
-            const cycle = visit(next);
-            if (cycle) {
-                return cycle;
-            }
-        }
-        stack.pop();
-        state.set(name, "done");
-        return undefined;
-    };
-    for (const node of nodes) {
-        const cycle = visit(node.name);
-        if (cycle) {
-            return cycle;
-        }
-    }
-    return undefined;
 }
 
 function checkResources(

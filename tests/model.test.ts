@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadStack, loadTopology } from "../config/load";
 import { readStackFile } from "../plan/stack-file";
-import { findCycle } from "../model/validate";
+import { findCycle } from "../model/startup";
 import { formatMemory, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../model/units";
 import type { CascadeModel } from "../model/types";
 
