@@ -9,13 +9,17 @@
 # memoryLimitBytes, optional, and any future key) are parsed and skipped, so a new key in the
 # program's manifest does not break old images.
 #
-# `level` is the startup level: the agent's startupOrder, raised where needed so that every agent
-# starts after the agents it depends on (the program's validator already guarantees this; a
-# hand-written manifest may not, and the stand-in then says so on stderr instead of deadlocking).
+# `level` is the agent's startupOrder as the program derived it (model/build.ts: the seed's, or one
+# more than its latest dependency's), so the stand-in starts agents in the program's order and derives
+# none of its own. It only checks what would otherwise hang it: each dependency must be in the
+# manifest (the gate polls its health port) and start at a lower level (the gate of a level waits for
+# its dependencies before the next level starts, so an equal or later one would never come up). The
+# program's validator refuses both; a hand-written manifest may not, and must fail loudly.
 #
 # Anything the stand-in cannot honour exits 2 with one line on stderr naming the problem: malformed
-# JSON, a missing or mistyped field, a duplicate name or port, an unknown dependency, a cycle. A bad
-# manifest must fail the task loudly, not bring up a group that only looks healthy.
+# JSON, a missing or mistyped field, a duplicate name or port, an unknown dependency, a dependency
+# that does not start first. A bad manifest must fail the task loudly, not bring up a group that only
+# looks healthy.
 
 BEGIN { RS = "\001" }   # no such byte in JSON text: the whole input is one record
 { TEXT = TEXT $0 }
@@ -25,7 +29,7 @@ END {
     if (TT == "eof") fail("it is empty")
     read_manifest()
     check_agents()
-    assign_levels()
+    check_order()
     print_in_order()
 }
 
@@ -185,39 +189,29 @@ function check_agents(   i, j, dep, p, who) {
         for (j = 1; j <= NDEPS[i]; j++) {
             dep = DEP[i, j]
             if (!(dep in INDEX)) fail("agent " NAME[i] " depends on " dep ", which is not in the manifest")
-            if (dep == NAME[i]) fail("agent " NAME[i] " depends on itself")
         }
     }
 }
 
-# level(i) = max(startupOrder(i), 1 + level(each dependency)); relaxing N+1 times without settling
-# can only mean a dependency cycle.
-function assign_levels(   i, j, d, pass, changed) {
-    for (i = 1; i <= N; i++) LEVEL[i] = ORDER[i]
-    for (pass = 0; pass <= N; pass++) {
-        changed = 0
-        for (i = 1; i <= N; i++)
-            for (j = 1; j <= NDEPS[i]; j++) {
-                d = INDEX[DEP[i, j]]
-                if (LEVEL[i] <= LEVEL[d]) { LEVEL[i] = LEVEL[d] + 1; changed = 1 }
-            }
-        if (!changed) break
-    }
-    if (changed) fail("the dependsOn entries form a cycle")
+# Every dependency starts at a lower level (which also rules out a cycle and a self-dependency).
+function check_order(   i, j, d) {
     for (i = 1; i <= N; i++)
-        if (LEVEL[i] != ORDER[i])
-            printf "cascade-standin: warning: %s has startupOrder %d but depends on an agent that starts at or after it; starting it at %d\n", NAME[i], ORDER[i], LEVEL[i] > "/dev/stderr"
+        for (j = 1; j <= NDEPS[i]; j++) {
+            d = INDEX[DEP[i, j]]
+            if (ORDER[d] >= ORDER[i])
+                fail("agent " NAME[i] " has startupOrder " ORDER[i] " but depends on " NAME[d] ", which starts at " ORDER[d] ": a dependency must start first")
+        }
 }
 
 # Stable insertion sort by level: agents of one level keep the manifest's order.
 function print_in_order(   i, j, k, deps, sorted) {
     for (i = 1; i <= N; i++) {
-        for (j = i - 1; j >= 1 && LEVEL[sorted[j]] > LEVEL[i]; j--) sorted[j + 1] = sorted[j]
+        for (j = i - 1; j >= 1 && ORDER[sorted[j]] > ORDER[i]; j--) sorted[j + 1] = sorted[j]
         sorted[j + 1] = i
     }
     for (k = 1; k <= N; k++) {
         i = sorted[k]; deps = ""
         for (j = 1; j <= NDEPS[i]; j++) deps = deps (j > 1 ? "," : "") DEP[i, j]
-        printf "%d|%s|%d|%d|%s|%s\n", LEVEL[i], NAME[i], PORT[i], HEALTH[i], DNS[i], deps == "" ? "-" : deps
+        printf "%d|%s|%d|%d|%s|%s\n", ORDER[i], NAME[i], PORT[i], HEALTH[i], DNS[i], deps == "" ? "-" : deps
     }
 }
