@@ -83,6 +83,35 @@ function overFinding(machine: MachineFacts, dimension: Dimension, shares: readon
     };
 }
 
+/** How one rule counts a machine's workloads in one dimension, and what it says when they do not fit. */
+interface Count {
+    readonly dimensions: readonly Dimension[];
+    /** Each workload's share of the machine in one dimension. */
+    readonly share: (workload: Workload, dimension: Dimension, machine: MachineFacts) => Share;
+    readonly ratio: (machine: MachineFacts) => number;
+    readonly what: string;
+    readonly fix: (machine: MachineFacts, dimension: Dimension) => string;
+}
+
+/** Every machine's findings: per machine described by a stack config, per dimension, the shares against capacity. */
+function machineFindings(workloads: readonly Workload[], facts: PolicyFacts, count: Count): Finding[] {
+    const findings: Finding[] = [];
+    for (const [name, machineWorkloads] of byMachine(workloads)) {
+        const machine = facts.machines.get(name);
+        if (!machine) {
+            continue;
+        }
+        for (const dimension of count.dimensions) {
+            const shares = machineWorkloads.map((w) => count.share(w, dimension, machine));
+            const finding = overFinding(machine, dimension, shares, count.ratio(machine), count.what, count.fix(machine, dimension));
+            if (finding) {
+                findings.push(finding);
+            }
+        }
+    }
+    return findings;
+}
+
 export const budgetReservations = defineRule({
     name: "budget-reservations",
     description: "Reservations x replicas of every workload on a machine fit the machine's CPUs, memory and GPUs (from its stack config).",
@@ -90,25 +119,17 @@ export const budgetReservations = defineRule({
     scope: "stack",
     check({ resources, facts }) {
         const workloads = workloadsOf(resources, facts);
-        const findings = unplacedFindings(workloads, facts);
-        for (const [name, machineWorkloads] of byMachine(workloads)) {
-            const machine = facts.machines.get(name);
-            if (!machine) {
-                continue;
-            }
-            for (const dimension of ["cpus", "memoryBytes", "gpus"] as const) {
-                const shares = machineWorkloads.map((w) => {
-                    const each = dimension === "gpus" ? w.gpus : w.reserved[dimension];
-                    return { workload: w, each, total: timesReplicas(each, w.replicas) };
-                });
-                const finding = overFinding(machine, dimension, shares, 1, "reservations x replicas",
-                    `The scheduler cannot place them all: lower reservations or replicas, or set cascade:capacity.${UNIT[dimension].key} in ${machine.source} if ${machine.name} really has more.`);
-                if (finding) {
-                    findings.push(finding);
-                }
-            }
-        }
-        return findings;
+        return [...unplacedFindings(workloads, facts), ...machineFindings(workloads, facts, {
+            dimensions: ["cpus", "memoryBytes", "gpus"],
+            share: (w, dimension) => {
+                const each = dimension === "gpus" ? w.gpus : w.reserved[dimension];
+                return { workload: w, each, total: timesReplicas(each, w.replicas) };
+            },
+            ratio: () => 1,
+            what: "reservations x replicas",
+            fix: (machine, dimension) =>
+                `The scheduler cannot place them all: lower reservations or replicas, or set cascade:capacity.${UNIT[dimension].key} in ${machine.source} if ${machine.name} really has more.`,
+        })];
     },
 });
 
@@ -118,26 +139,19 @@ export const budgetLimitsOvercommit = defineRule({
     enforcementLevel: "advisory",
     scope: "stack",
     check({ resources, facts }) {
-        const findings: Finding[] = [];
-        for (const [name, machineWorkloads] of byMachine(workloadsOf(resources, facts))) {
-            const machine = facts.machines.get(name);
-            if (!machine) {
-                continue;
-            }
-            for (const dimension of ["cpus", "memoryBytes"] as const) {
-                const shares = machineWorkloads.map((w): Share => {
-                    const limit = w.limits[dimension];
-                    const each = limit ?? machine.capacity[dimension];
-                    return { workload: w, each, total: timesReplicas(each, w.replicas), unlimited: limit === undefined };
-                });
-                const finding = overFinding(machine, dimension, shares, machine.overcommitRatio, "limits x replicas",
-                    `Under full load the groups compete for ${UNIT[dimension].name}: lower limits or replicas, or accept it by raising cascade:budget.overcommitRatio in ${machine.source}.`);
-                if (finding) {
-                    findings.push(finding);
-                }
-            }
-        }
-        return findings;
+        return machineFindings(workloadsOf(resources, facts), facts, {
+            dimensions: ["cpus", "memoryBytes"],
+            share: (w, dimension, machine) => {
+                // A GPU is held whole: its reservation is its limit.
+                const limit = dimension === "gpus" ? w.gpus : w.limits[dimension];
+                const each = limit ?? machine.capacity[dimension];
+                return { workload: w, each, total: timesReplicas(each, w.replicas), unlimited: limit === undefined };
+            },
+            ratio: (machine) => machine.overcommitRatio,
+            what: "limits x replicas",
+            fix: (machine, dimension) =>
+                `Under full load the groups compete for ${UNIT[dimension].name}: lower limits or replicas, or accept it by raising cascade:budget.overcommitRatio in ${machine.source}.`,
+        });
     },
 });
 
