@@ -54,18 +54,32 @@ export function nanoCpus(cores: number): number {
     return Math.round(cores * 1e9);
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+export const NS_PER_SECOND = 1_000_000_000n;
 
-/** Parses a Go/Compose duration ("10s", "1m30s", "500ms"). Returns seconds, or undefined. */
-export function parseDuration(text: string): number | undefined {
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
+/** Go's duration units (time.ParseDuration), in nanoseconds. */
+const GO_DURATION_UNITS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1000n, "µs": 1000n, ms: 1_000_000n, s: NS_PER_SECOND, m: 60n * NS_PER_SECOND, h: 3600n * NS_PER_SECOND };
+
+/**
+ * Go's time.ParseDuration, exactly (nanoseconds), for durations written as a sequence of numbers
+ * with units ("1m30s", "1.5h"); undefined when the text is not one, or uses a unit not in `units`.
+ */
+export function parseGoDuration(text: string, units: readonly string[] = Object.keys(GO_DURATION_UNITS)): bigint | undefined {
+    const parts = [...text.matchAll(/(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text || parts.some((p) => !units.includes(p[3]))) {
         return undefined;
     }
-    let seconds = 0;
-    for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        seconds += Number(part[1]) * DURATION_UNITS[part[2]];
+    let total = 0n;
+    for (const [, whole, fraction = "", unit] of parts) {
+        const scale = GO_DURATION_UNITS[unit];
+        total += BigInt(whole) * scale + (BigInt(fraction || "0") * scale) / BigInt(10 ** fraction.length);
     }
-    return seconds;
+    return total;
+}
+
+/** Parses a Go/Compose duration as the config writes them ("10s", "1m30s", "500ms"). Returns seconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+    const nanoseconds = parseGoDuration(text, ["ms", "s", "m", "h"]);
+    return nanoseconds === undefined ? undefined : Number(nanoseconds) / 1e9;
 }
 
 /** True for an IPv4 CIDR such as 172.20.0.0/16 whose address has no bits set past the prefix. */

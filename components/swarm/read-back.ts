@@ -1,3 +1,5 @@
+import { NS_PER_SECOND, parseGoDuration } from "../../model/units";
+
 // How the Docker provider reads back each input this program sets, and the values the program writes
 // in exactly that form. Pure: no Pulumi imports, so the plan and the tests use the same rules.
 //
@@ -8,24 +10,14 @@
 // kreuzwerker/terraform-provider-docker v4.5.0; every function named below is in its
 // internal/provider/ directory.
 
-const NS_PER_SECOND = 1_000_000_000n;
 
-/** Go's time.ParseDuration, for the units this program writes; nanoseconds. */
-export function parseGoDuration(text: string): bigint {
-    const units: Readonly<Record<string, bigint>> = { ns: 1n, us: 1000n, "µs": 1000n, ms: 1_000_000n, s: NS_PER_SECOND, m: 60n * NS_PER_SECOND, h: 3600n * NS_PER_SECOND };
-    if (text === "0") {
-        return 0n;
-    }
-    if (!/^((\d+(\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(text)) {
+/** Go's time.ParseDuration ("0" too), in nanoseconds; a text that is not a duration is the program's own mistake. */
+function goDuration(text: string): bigint {
+    const nanoseconds = text === "0" ? 0n : parseGoDuration(text);
+    if (nanoseconds === undefined) {
         throw new Error(`${JSON.stringify(text)} is not a Go duration`);
     }
-    let total = 0n;
-    for (const [, whole, fraction = "", unit] of text.matchAll(/(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h)/g)) {
-        const scale = units[unit];
-        const digits = BigInt(10 ** fraction.length);
-        total += BigInt(whole) * scale + (BigInt(fraction || "0") * scale) / digits;
-    }
-    return total;
+    return nanoseconds;
 }
 
 /** The digits of a fraction of `scale`, without trailing zeros, as Go's fmtFrac writes them. */
@@ -63,7 +55,7 @@ export function goDurationString(nanoseconds: bigint): string {
  * to "m", then a trailing "h0m" to "h" ("2m0s" -> "2m", "1h0m0s" -> "1h", "1m30s" stays).
  */
 export function shortDur(text: string): string {
-    let s = goDurationString(parseGoDuration(text));
+    let s = goDurationString(goDuration(text));
     if (s.endsWith("m0s")) {
         s = s.slice(0, -2);
     }
@@ -75,7 +67,7 @@ export function shortDur(text: string): string {
 
 /** resource_docker_container_funcs.go resourceDockerContainerRead: healthcheck durations go through Duration.String(). */
 export function durationString(text: string): string {
-    return goDurationString(parseGoDuration(text));
+    return goDurationString(goDuration(text));
 }
 
 /**
