@@ -1,3 +1,4 @@
+import { roundAmount } from "../../model/budget";
 import { formatMemory } from "../../model/units";
 import { cpu } from "../tables";
 import { diffPlans, isEmpty, policyStatus, type PlanDiff, type PolicyStatus } from "./diff";
@@ -41,7 +42,7 @@ function signed(delta: number, format: (n: number) => string): string {
 /** A budget row: each amount, with its change against the base when there is one. */
 function amounts(now: Amounts, before: Amounts | undefined): string[] {
     const delta = (key: keyof Amounts, format: (n: number) => string) =>
-        `${format(now[key])}${before ? signed(Math.round((now[key] - before[key]) * 1000) / 1000, format) : ""}`;
+        `${format(now[key])}${before ? signed(roundAmount(now[key] - before[key]), format) : ""}`;
     return [delta("cpus", cpu), delta("memoryBytes", formatMemory), delta("gpus", String)];
 }
 
