@@ -5,7 +5,7 @@ import { MONITORING_GROUP, MONITORING_PHASE } from "../../model/monitoring/servi
 import type { MonitoringService } from "../../model/monitoring/types";
 import type { MachineModel } from "../../model/types";
 import { claimName, QUOTA_NAME } from "../../model/kubernetes-names";
-import { LABEL } from "../labels";
+import { LABEL, labelsOf } from "../labels";
 import { claims } from "./claims";
 import { cascadeNamespaceSelector } from "./labels";
 import { networkPoliciesOf } from "./network-policies";
@@ -35,12 +35,7 @@ export function monitoringServiceName(service: Pick<MonitoringService, "dnsName"
     return service.dnsName.split(".")[0];
 }
 
-const labelsOf = (machine: string) => ({
-    [LABEL.machine]: machine,
-    [LABEL.group]: MONITORING_GROUP,
-    [LABEL.phase]: String(MONITORING_PHASE),
-    [LABEL.managedBy]: "pulumi",
-});
+const monitoringLabels = (machine: string) => labelsOf({ machine, group: MONITORING_GROUP, phase: MONITORING_PHASE });
 
 /**
  * The same monitoring services as on Swarm, from the same model, as plain Kubernetes objects in one
@@ -60,7 +55,7 @@ export class KubernetesMonitoringWorkloads extends pulumi.ComponentResource {
         super("cascade:kubernetes:MonitoringWorkloads", name, {}, opts);
         const { settings, services, machine } = args;
         this.namespace = monitoringNamespaceName(settings.namespacePrefix, machine.name);
-        const labels = { ...labelsOf(machine.name), ...cascadeNamespaceSelector(settings.namespacePrefix) };
+        const labels = { ...monitoringLabels(machine.name), ...cascadeNamespaceSelector(settings.namespacePrefix) };
         const volumes = [...new Set(services.flatMap((s) => s.mounts.map((m) => m.volume)))];
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: {
