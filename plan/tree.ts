@@ -1,7 +1,7 @@
 import { formatMemory } from "../model/units";
 import { factsFromModel } from "../policy/facts";
 import { workloadsOf } from "../policy/readers";
-import { asArray, asString, propAt } from "../policy/resource";
+import { asArray, asString, propAt } from "../lib/unknown";
 import type { Workload } from "../policy/workload";
 import type { Plan } from "./assemble";
 import type { CapturedResource } from "./capture";

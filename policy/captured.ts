@@ -1,6 +1,7 @@
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { CapturedResource } from "../plan/capture";
-import { isRecord, type PolicyResourceView } from "./resource";
+import { isRecord } from "../lib/unknown";
+import type { PolicyResourceView } from "./resource";
 
 // Resources captured under mocks (plan/capture.ts) as the rules see them: secret values unwrapped,
 // as @pulumi/policy hands them to the pack.

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { subnetGateway } from "../components/swarm/read-back";
 import { MONITORING_GROUP } from "../model/monitoring/services";
 import { parseDuration, parseMemory } from "../model/units";
-import { asArray, propAt } from "../policy/resource";
+import { asArray, propAt } from "../lib/unknown";
 import type { Plan } from "../plan/assemble";
 import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";

@@ -1,5 +1,6 @@
 import { LABEL } from "../../components/labels";
-import { labelMap, type PolicyResourceView } from "../../policy/resource";
+import { labelMap } from "../../captured/labels";
+import type { PolicyResourceView } from "../../policy/resource";
 import type { Plan } from "../assemble";
 import type { CapturedResource } from "../capture";
 import { networkNamesById } from "../network-names";

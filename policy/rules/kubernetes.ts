@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { asArray, asString, isRecord, propAt, type PolicyResourceView } from "../resource";
+import { asArray, asString, isRecord, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import { workloadsOf } from "../readers";
 import { describe } from "../workload";
 import { defineRule, type Finding } from "./types";
