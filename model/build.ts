@@ -1,3 +1,5 @@
+import { observabilityHub } from "../config/hub";
+import type { StackIdentity } from "../config/load";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyAgent, TopologyGroup, VolumeMount } from "../config/schema/topology";
 import { budgetOf } from "./budget";
@@ -20,16 +22,11 @@ import type {
     UpdatePolicyModel,
     VolumeModel,
 } from "./types";
-import { isStandalone } from "./validate-group";
+import { isStandalone } from "../config/validate-group";
 
 // Derives the model of one machine stack from a validated topology and stack config. Everything that
 // can be derived is derived here, once: DNS names, health commands, placement, phases, budgets, the
 // agents manifest and the environment. Components, policies and the plan only read the result.
-
-export interface ModelIdentity {
-    readonly project: string;
-    readonly stack: string;
-}
 
 /** Docker volume names carry the `cascade_` prefix that `docker stack deploy ... cascade` would give them. */
 export const volumeName = (key: string) => `cascade_${key}`;
@@ -44,7 +41,7 @@ export interface PeerStack {
     readonly source: string;
 }
 
-export function buildModel(topology: Topology, stack: StackConfig, identity: ModelIdentity, peers: readonly PeerStack[] = []): CascadeModel {
+export function buildModel(topology: Topology, stack: StackConfig, identity: StackIdentity, peers: readonly PeerStack[] = []): CascadeModel {
     const machine = machineModel(topology, stack);
     const suffix = topology.networks.dnsSuffix;
     const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);
@@ -144,14 +141,9 @@ function machineModel(topology: Topology, stack: StackConfig): MachineModel {
 }
 
 /** The seed's mainpc_hub_endpoint, as a name that resolves on the overlay. */
-export function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
-    for (const group of topology.groups.filter((g) => g.machine === ownerMachine)) {
-        const hub = group.agents.find((a) => a.name === "ObservabilityHub");
-        if (hub) {
-            return `http://${dnsName(hub.name, group.name, topology.networks.dnsSuffix)}:${hub.port}`;
-        }
-    }
-    return "";
+function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
+    const hub = observabilityHub(topology, ownerMachine);
+    return hub ? `http://${dnsName(hub.agent.name, hub.group.name, topology.networks.dnsSuffix)}:${hub.agent.port}` : "";
 }
 
 export function dnsName(agent: string, group: string, suffix: string): string {

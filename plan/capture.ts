@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
-import type { ProgramOptions } from "../config/pulumi";
+import type { Capture, CapturedResource } from "../captured/resource";
+import type { ProgramOptions } from "../components/stack-input";
 // index.ts exports a function and registers nothing when loaded, so importing it before the mocks
 // are set is safe: a program that registered resources at import time would do so before setMocks,
 // against no monitor (Pulumi's unit-testing guide sets the mocks before importing such a program).
@@ -10,33 +11,6 @@ import cascade = require("../index");
 // registers: its type token, name, parent, the inputs the provider would receive, and the options
 // that matter to operators (dependsOn, protect, retainOnDelete, deleteBeforeReplace, provider).
 // The offline plan, the policy checks in the tests and the benchmarks all read this one record.
-
-export interface CapturedOptions {
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-    readonly deleteBeforeReplace: boolean;
-    /** Input paths whose changes the engine ignores (values the engine fills in that the program cannot predict). */
-    readonly ignoreChanges: readonly string[];
-    /** Names of the resources this one explicitly waits for. */
-    readonly dependsOn: readonly string[];
-    /** Name of the explicit provider, if any (inherited providers are not listed). */
-    readonly provider?: string;
-}
-
-export interface CapturedResource {
-    /** The Pulumi type token, e.g. `docker:index/service:Service` or `cascade:swarm:Group`. */
-    readonly type: string;
-    readonly name: string;
-    /** The parent's name; undefined for the root stack's direct children. */
-    readonly parent?: string;
-    /** Provider resources and components are not "custom" in the plan's sense. */
-    readonly custom: boolean;
-    /** The id the mocks gave a custom resource; other resources' inputs refer to it (network ids). */
-    readonly id?: string;
-    /** Inputs as the provider receives them (secrets are masked by the caller that knows them). */
-    readonly inputs: Readonly<Record<string, unknown>>;
-    readonly options: CapturedOptions;
-}
 
 export interface CaptureRequest {
     readonly project: string;
@@ -54,10 +28,6 @@ export interface CaptureRequest {
     readonly program?: (options?: ProgramOptions) => unknown;
 }
 
-export interface Capture {
-    readonly resources: readonly CapturedResource[];
-    readonly outputs: Readonly<Record<string, unknown>>;
-}
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStack, NAMESPACE } from "../config/load";
+import { NAMESPACE } from "../config/load";
+import { loadStack } from "../model/load";
 import { SECRET_KEYS } from "../config/schema/stack";
 import { factsFromModel, type PolicyFacts } from "./facts";
 

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { secretValue, type StackSecrets } from "../../config/pulumi";
+import { secretValue, type StackSecrets } from "../stack-input";
 import type { SecretFileModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
 import { dockerLabels, LABEL } from "../labels";

@@ -3,7 +3,7 @@ import { CAPABILITIES } from "./capabilities";
 import { cidr, constraint, cpus, duration, environment, labels, memory, notA, pinLabels, port, positiveDuration, text, wholeNumber } from "./values";
 
 // The schema of config/topology.yaml: the seed's tables as data. Field-level rules live here;
-// rules across fields (unique ports, depends_on cycles, budgets) live in model/validate.ts.
+// rules across fields (unique ports, depends_on cycles, budgets) live in config/validate*.ts.
 
 const agentName = text(/^[A-Za-z][A-Za-z0-9]*$/, "an agent name", "use letters and digits, starting with a letter");
 

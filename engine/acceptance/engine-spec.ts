@@ -1,4 +1,4 @@
-import { parseDuration } from "../../model/units";
+import { parseDuration } from "../../config/units";
 import { labelMap } from "../../captured/labels";
 import { asArray, asNumber, asString, isRecord, propAt } from "../../lib/unknown";
 

@@ -2,7 +2,7 @@ import { LABEL } from "../../components/labels";
 import { labelMap } from "../../captured/labels";
 import type { PolicyResourceView } from "../../policy/resource";
 import type { Plan } from "../assemble";
-import type { CapturedResource } from "../capture";
+import type { CapturedResource } from "../../captured/resource";
 import { networkNamesById } from "../network-names";
 
 // What every renderer needs to know about the planned resources beyond one resource's inputs: which

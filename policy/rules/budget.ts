@@ -1,4 +1,4 @@
-import { formatMemory } from "../../model/units";
+import { formatMemory } from "../../config/units";
 import type { MachineFacts, PolicyFacts } from "../facts";
 import { workloadsOf } from "../readers";
 import { describe, manifestOf, type Workload } from "../workload";

@@ -1,5 +1,5 @@
-import { chooseFrom, type ConfigProblem } from "../config/errors";
-import type { Topology, TopologyGroup } from "../config/schema/topology";
+import { chooseFrom, type ConfigProblem } from "./errors";
+import type { Topology, TopologyGroup } from "./schema/topology";
 import { cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
 import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, isStandalone, type Report } from "./validate-group";

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import type { SecretFileModel } from "../model/types";
-import { loadStack, type LoadedStack } from "./load";
-import { withPeers } from "./peers";
+import { loadStack, type LoadedStack } from "../model/load";
+import { withPeers } from "../model/peers";
 
 // The only place that reads Pulumi's config. It validates everything before the program registers a
 // single resource, and turns the secret values into Pulumi secrets that never enter the model.
