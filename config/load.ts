@@ -106,6 +106,11 @@ export interface LoadInput {
     /** The file the operator edits for this stack, named in every message. */
     readonly stackFile: string;
     readonly identity: StackIdentity;
+    /**
+     * Whether to read the checkout's other stack files for the one-stack-per-machine rule (default
+     * true). The policy pack judges the config the engine handed it and reads no stack file.
+     */
+    readonly checkOtherStacks?: boolean;
 }
 
 export interface ValidatedStack {
@@ -146,7 +151,10 @@ export function validateStackConfig(input: LoadInput): ValidatedStack {
     }
     const config = parsed.data;
     const sources: Sources = { topologyFile, stackFile: file };
-    problems.push(...validateStack(topology, config, sources), ...machineClaimProblems(input.identity.stack, config.machine, file));
+    problems.push(...validateStack(topology, config, sources));
+    if (input.checkOtherStacks ?? true) {
+        problems.push(...machineClaimProblems(input.identity.stack, config.machine, file));
+    }
     throwIfProblems(problems);
     return { sources, topology, config };
 }

@@ -41,8 +41,27 @@ export interface PeerStack {
     readonly source: string;
 }
 
+/** The parts of the model that the machine's own settings decide, without its groups: all the policy pack needs. */
+export type MachineParts = Pick<CascadeModel, "machine" | "networks" | "gpuResourceKind" | "allowSysAdmin"> & {
+    readonly budget: Pick<CascadeModel["budget"], "overcommitRatio">;
+};
+
+export function machinePartsOf(topology: Topology, stack: StackConfig): MachineParts {
+    return {
+        machine: machineModel(topology, stack),
+        networks: {
+            internal: networkModel("internal", topology.networks.internal, stack.network.internalSubnet),
+            external: networkModel("external", topology.networks.external, undefined),
+        },
+        budget: { overcommitRatio: stack.budget.overcommitRatio },
+        gpuResourceKind: stack.gpu.genericResourceKind,
+        allowSysAdmin: stack.audio.allowSysAdmin,
+    };
+}
+
 export function buildModel(topology: Topology, stack: StackConfig, identity: StackIdentity, peers: readonly PeerStack[] = []): CascadeModel {
-    const machine = machineModel(topology, stack);
+    const parts = machinePartsOf(topology, stack);
+    const { machine, networks } = parts;
     const suffix = topology.networks.dnsSuffix;
     const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);
     if (!redisGroup) {
@@ -64,11 +83,6 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Sta
     const redis = enabled.some((g) => g.name === redisGroup.name)
         ? redisModel(topology, stack, machine, redisGroup, redisDns, secretFiles)
         : undefined;
-
-    const networks = {
-        internal: networkModel("internal", topology.networks.internal, stack.network.internalSubnet),
-        external: networkModel("external", topology.networks.external, undefined),
-    };
 
     const monitoring = stack.monitoring.enabled
         ? monitoringOf({
@@ -108,12 +122,12 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Sta
         networks,
         volumes: volumesOf(topology, groups, redis, machine.name, monitoring),
         phases,
-        budget: budgetOf(machine, groups, redis, stack.budget.overcommitRatio, monitoring.services),
+        budget: budgetOf(machine, groups, redis, parts.budget.overcommitRatio, monitoring.services),
         directory: directoryOf(groups),
         secureZmq: stack.secureZmq,
         secretFiles,
-        gpuResourceKind: stack.gpu.genericResourceKind,
-        allowSysAdmin: stack.audio.allowSysAdmin,
+        gpuResourceKind: parts.gpuResourceKind,
+        allowSysAdmin: parts.allowSysAdmin,
         data: stack.data,
         logging: stack.logging,
         mainpcStack: stack.machine === ownerMachine ? "" : stack.mainpc.stack,
