@@ -5,8 +5,9 @@ import { loadStack, type LoadedStack } from "../model/load";
 import { withPeers } from "../model/peers";
 import { configSecretKeys } from "./sdk-internals";
 
-// The only place that reads Pulumi's config. It validates everything before the program registers a
-// single resource, and turns the secret values into Pulumi secrets that never enter the model.
+// The only place that reads Pulumi's config. It validates everything (config/load.ts) and derives the
+// model (model/load.ts) before the program registers a single resource, and turns the secret values
+// into Pulumi secrets that never enter the model.
 
 export interface ProgramOptions {
     /** The config file named in error messages; defaults to Pulumi.<stack>.yaml. */
