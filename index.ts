@@ -1,4 +1,4 @@
-import { readStackInput, type ProgramOptions } from "./config/pulumi";
+import { readStackInput, type ProgramOptions } from "./components/stack-input";
 import { deployCascade } from "./components/deploy";
 import type { CascadeOutputs } from "./components/outputs";
 

@@ -1,4 +1,4 @@
-import type { StackInput } from "../config/pulumi";
+import type { StackInput } from "./stack-input";
 import { commonOutputs, type CascadeOutputs } from "./outputs";
 import { KubernetesMachine } from "./kubernetes/machine";
 import { SwarmMachine } from "./swarm/machine";

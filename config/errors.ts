@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
+import { isRecord } from "../lib/unknown";
 import { objectKeysAt } from "./schema-keys";
 
 /** One problem in the operator's input, located precisely enough to fix without reading code. */
@@ -202,8 +203,4 @@ export function chooseFrom(word: string, candidates: readonly string[], what = "
     const suggestion = closest(word, candidates);
     const list = candidates.join(", ");
     return suggestion ? `did you mean "${suggestion}"? (${what}: ${list})` : `${what}: ${list}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,19 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
-import { buildModel, type ModelIdentity } from "../model/build";
-import type { CascadeModel } from "../model/types";
-import { validateTopology, type Sources } from "../model/validate";
-import { platformProblems } from "../model/validate-platform";
-import { validateStack } from "../model/validate-stack";
 import { ConfigError, problemsFromZod, throwIfProblems, type ConfigProblem } from "./errors";
 import { SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema/stack";
 import { topologySchema, type Topology } from "./schema/topology";
 import { machineClaimProblems, NAMESPACE, namespaceProblems, noSettingsProblem, parseYamlMap, PROJECT_ROOT } from "./stack-document";
+import { validateTopology, type Sources } from "./validate";
+import { validateStack } from "./validate-stack";
 
-// The edge of the program and its one validation layer: files and raw config in, a validated model
-// out. Nothing here registers resources, so a ConfigError thrown here stops `pulumi up` (and the plan)
-// before anything changes. The rules themselves live in the schemas (one value at a time), in
-// model/validate*.ts (across values, files and platforms) and in stack-document.ts (the files).
+// The edge of the program and its validation of the operator's files: files and raw config in, a
+// validated topology and stack config out (model/load.ts derives the model from them). Nothing here
+// registers resources, so a ConfigError thrown here stops `pulumi up` (and the plan) before anything
+// changes. The rules themselves live in the schemas (one value at a time), in config/validate*.ts
+// (across values and files) and in stack-document.ts (the files); model/validate-platform.ts checks
+// what only the derived model shows.
 
 export { NAMESPACE, PROJECT_ROOT };
 
@@ -93,6 +92,12 @@ function plaintextSecretProblems(raw: Record<string, unknown>, secretKeys: Reado
     }));
 }
 
+/** Which stack of which project: the stack names its file and the machine claims of the others. */
+export interface StackIdentity {
+    readonly project: string;
+    readonly stack: string;
+}
+
 export interface LoadInput {
     /** Pulumi's flat config map. */
     readonly config: Readonly<Record<string, string>>;
@@ -100,19 +105,23 @@ export interface LoadInput {
     readonly secretKeys: ReadonlySet<string>;
     /** The file the operator edits for this stack, named in every message. */
     readonly stackFile: string;
-    readonly identity: ModelIdentity;
+    readonly identity: StackIdentity;
+    /**
+     * Whether to read the checkout's other stack files for the one-stack-per-machine rule (default
+     * true). The policy pack judges the config the engine handed it and reads no stack file.
+     */
+    readonly checkOtherStacks?: boolean;
 }
 
-export interface LoadedStack {
+export interface ValidatedStack {
     /** The files the operator edits, named in every message about them. */
     readonly sources: Sources;
     readonly topology: Topology;
     readonly config: StackConfig;
-    readonly model: CascadeModel;
 }
 
-/** Validates everything and derives the model; throws one ConfigError listing every problem. */
-export function loadStack(input: LoadInput): LoadedStack {
+/** Validates the stack config and its topology; throws one ConfigError listing every problem. */
+export function validateStackConfig(input: LoadInput): ValidatedStack {
     const file = input.stackFile;
     const raw = stackConfigFromPulumi(input.config);
     const problems = [...namespaceProblems(Object.keys(input.config), file), ...plaintextSecretProblems(raw, input.secretKeys, file)];
@@ -142,11 +151,12 @@ export function loadStack(input: LoadInput): LoadedStack {
     }
     const config = parsed.data;
     const sources: Sources = { topologyFile, stackFile: file };
-    problems.push(...validateStack(topology, config, sources), ...machineClaimProblems(input.identity.stack, config.machine, file));
+    problems.push(...validateStack(topology, config, sources));
+    if (input.checkOtherStacks ?? true) {
+        problems.push(...machineClaimProblems(input.identity.stack, config.machine, file));
+    }
     throwIfProblems(problems);
-    const model = buildModel(topology, config, input.identity);
-    throwIfProblems(platformProblems(topology, model, config, sources));
-    return { sources, topology, config, model };
+    return { sources, topology, config };
 }
 
 /** `cascade:.capacity` reads `cascade:capacity`: the namespace is not an object key. */

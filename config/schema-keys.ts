@@ -1,26 +1,16 @@
-import type { z } from "zod";
+import { z } from "zod";
 
-/** The subset of zod's internal definition this walker reads; zod 4 exposes it as `_zod.def`. */
-interface SchemaDefinition {
-    readonly type: string;
-    readonly shape?: Record<string, z.ZodType>;
-    readonly element?: z.ZodType;
-    readonly innerType?: z.ZodType;
-    readonly valueType?: z.ZodType;
-    readonly in?: z.ZodType;
-}
-
-function definitionOf(schema: z.ZodType): SchemaDefinition {
-    return (schema as unknown as { _zod: { def: SchemaDefinition } })._zod.def;
-}
+// Reads object keys out of a schema through zod's public API: the schema classes (instanceof
+// z.ZodObject, .shape, .element, .valueType) and each schema's typed `.def` (zod 4's ZodType.def, of
+// which `_def` is the deprecated alias), not the internal `_zod` record.
 
 /** Strips the wrappers that do not change an object's keys (optional, default, transforms). */
 function unwrap(schema: z.ZodType): z.ZodType {
     let current = schema;
     for (;;) {
-        const def = definitionOf(current);
-        const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-        if (!inner) {
+        const def = current.def;
+        const inner = "innerType" in def ? def.innerType : def.type === "pipe" && "in" in def ? def.in : undefined;
+        if (!(inner instanceof z.ZodType)) {
             return current;
         }
         current = inner;
@@ -34,21 +24,17 @@ function unwrap(schema: z.ZodType): z.ZodType {
 export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     let current: z.ZodType | undefined = unwrap(schema);
     for (const key of path) {
-        if (!current) {
-            return [];
-        }
-        const def = definitionOf(current);
-        if (def.type === "object" && def.shape) {
-            current = def.shape[String(key)];
-        } else if (def.type === "array") {
-            current = def.element;
-        } else if (def.type === "record") {
-            current = def.valueType;
+        let next: unknown;
+        if (current instanceof z.ZodObject) {
+            next = (current.shape as Record<string, unknown>)[String(key)];
+        } else if (current instanceof z.ZodArray) {
+            next = current.element;
+        } else if (current instanceof z.ZodRecord) {
+            next = current.valueType;
         } else {
             return [];
         }
-        current = current ? unwrap(current) : undefined;
+        current = next instanceof z.ZodType ? unwrap(next) : undefined;
     }
-    const def = current ? definitionOf(current) : undefined;
-    return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+    return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }

@@ -20,16 +20,6 @@ export function allowance(used: number, capacity: number, ratio: number): { read
     return { allowed, over: used > allowed + 1e-9, percent: capacity > 0 ? Math.round((used / capacity) * 100) : undefined };
 }
 
-/**
- * What a group's agents' memory limits add up to (each limits its process inside the group's
- * container), or undefined when none declares one: the validator, the model and the policy pack's
- * check of the recorded manifest all add them so.
- */
-export function agentMemorySum(limits: readonly (number | undefined)[]): number | undefined {
-    const declared = limits.filter((l): l is number => l !== undefined);
-    return declared.length > 0 ? declared.reduce((sum, l) => sum + l, 0) : undefined;
-}
-
 /** Per-replica amounts times replicas. */
 export function timesReplicas(each: number, replicas: number): number {
     return each * replicas;

@@ -1,7 +1,10 @@
+import { observabilityHub } from "../config/hub";
+import type { StackIdentity } from "../config/load";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyGroup, VolumeMount } from "../config/schema/topology";
-import { agentMemorySum, budgetOf } from "./budget";
-import { startupOrders } from "./startup";
+import { agentMemorySum } from "../config/units";
+import { budgetOf } from "./budget";
+import { startupOrders } from "../config/startup";
 import { healthOf } from "./health";
 import { DISABLED_MONITORING, monitoringOf } from "./monitoring/build";
 import { MONITORING_VOLUMES } from "./monitoring/services";
@@ -22,18 +25,12 @@ import type {
     UpdatePolicyModel,
     VolumeModel,
 } from "./types";
-import { isStandalone } from "./validate-group";
+import { isStandalone } from "../config/validate-group";
 import { volumeName, withoutNamespace } from "./docker-names";
 
 // Derives the model of one machine stack from a validated topology and stack config. Everything that
 // can be derived is derived here, once: DNS names, health commands, placement, phases, budgets, the
 // agents manifest and the environment. Components, policies and the plan only read the result.
-
-export interface ModelIdentity {
-    readonly project: string;
-    readonly stack: string;
-}
-
 
 export const REDIS_PASSWORD_TARGET = "/run/secrets/redis-password";
 export const ZMQ_CERTIFICATES_DIR = "/run/secrets/zmq";
@@ -45,8 +42,27 @@ export interface PeerStack {
     readonly source: string;
 }
 
-export function buildModel(topology: Topology, stack: StackConfig, identity: ModelIdentity, peers: readonly PeerStack[] = []): CascadeModel {
-    const machine = machineModel(topology, stack);
+/** The parts of the model that the machine's own settings decide, without its groups: all the policy pack needs. */
+export type MachineParts = Pick<CascadeModel, "machine" | "networks" | "gpuResourceKind" | "allowSysAdmin"> & {
+    readonly budget: Pick<CascadeModel["budget"], "overcommitRatio">;
+};
+
+export function machinePartsOf(topology: Topology, stack: StackConfig): MachineParts {
+    return {
+        machine: machineModel(topology, stack),
+        networks: {
+            internal: networkModel(topology.networks.internal, stack.network.internalSubnet),
+            external: networkModel(topology.networks.external, undefined),
+        },
+        budget: { overcommitRatio: stack.budget.overcommitRatio },
+        gpuResourceKind: stack.gpu.genericResourceKind,
+        allowSysAdmin: stack.audio.allowSysAdmin,
+    };
+}
+
+export function buildModel(topology: Topology, stack: StackConfig, identity: StackIdentity, peers: readonly PeerStack[] = []): CascadeModel {
+    const parts = machinePartsOf(topology, stack);
+    const { machine, networks } = parts;
     const suffix = topology.networks.dnsSuffix;
     const redisGroup = topology.groups.find((g) => g.name === topology.redis.group);
     if (!redisGroup) {
@@ -68,11 +84,6 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
     const redis = enabled.some((g) => g.name === redisGroup.name)
         ? redisModel(topology, stack, machine, redisGroup, redisDns, secretFiles)
         : undefined;
-
-    const networks = {
-        internal: networkModel(topology.networks.internal, stack.network.internalSubnet),
-        external: networkModel(topology.networks.external, undefined),
-    };
 
     const monitoring = stack.monitoring.enabled
         ? monitoringOf({
@@ -112,12 +123,12 @@ export function buildModel(topology: Topology, stack: StackConfig, identity: Mod
         networks,
         volumes: volumesOf(topology, groups, redis, machine.name, monitoring),
         phases,
-        budget: budgetOf(machine, groups, redis, stack.budget.overcommitRatio, monitoring.services),
+        budget: budgetOf(machine, groups, redis, parts.budget.overcommitRatio, monitoring.services),
         directory: directoryOf(groups),
         secureZmq: stack.secureZmq,
         secretFiles,
-        gpuResourceKind: stack.gpu.genericResourceKind,
-        allowSysAdmin: stack.audio.allowSysAdmin,
+        gpuResourceKind: parts.gpuResourceKind,
+        allowSysAdmin: parts.allowSysAdmin,
         data: stack.data,
         logging: stack.logging,
         owner: { stack: stack.machine === ownerMachine ? "" : stack.mainpc.stack, hubEndpoint: mainpcHubEndpoint },
@@ -142,14 +153,9 @@ function machineModel(topology: Topology, stack: StackConfig): MachineModel {
 }
 
 /** The seed's mainpc_hub_endpoint, as a name that resolves on the overlay. */
-export function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
-    for (const group of topology.groups.filter((g) => g.machine === ownerMachine)) {
-        const hub = group.agents.find((a) => a.name === "ObservabilityHub");
-        if (hub) {
-            return `http://${dnsName(hub.name, group.name, topology.networks.dnsSuffix)}:${hub.port}`;
-        }
-    }
-    return "";
+function defaultHubEndpoint(topology: Topology, ownerMachine: string): string {
+    const hub = observabilityHub(topology, ownerMachine);
+    return hub ? `http://${dnsName(hub.agent.name, hub.group.name, topology.networks.dnsSuffix)}:${hub.agent.port}` : "";
 }
 
 export function dnsName(agent: string, group: string, suffix: string): string {

@@ -4,7 +4,7 @@ import type { Topology } from "../config/schema/topology";
 import { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, namespaceName, publicServiceName, serviceName } from "./kubernetes-names";
 import type { CascadeModel } from "./types";
 import { contentHash, contentName, secretPrefix } from "./docker-names";
-import type { Sources } from "./validate";
+import type { Sources } from "../config/validate";
 
 // Rules that need the derived model: the names this stack's objects would carry on its platform and
 // the platform's own limits. They run in the same validation layer as every other rule, before any

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, type ParseArgsConfig } from "util";
 import { PROJECT_ROOT } from "../config/load";
-import { stackNames } from "../plan/stack-file";
+import { stackNames } from "../config/stack-document";
 
 // Command-line arguments of the Day-2 commands (status, logs, stop, start), parsed with Node's
 // util.parseArgs. Parsing only; a bad argument is a UsageError (exit 2) naming it, with the usage.

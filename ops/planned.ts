@@ -1,10 +1,10 @@
-import { loadStack } from "../config/load";
+import { loadStack } from "../model/load";
 import { MONITORING_PHASE } from "../model/monitoring/services";
 import type { CascadeModel } from "../model/types";
-import { projectName, readStackFile } from "../plan/stack-file";
+import { projectName, readStackFile } from "../config/stack-file";
 
 // What each stack plans to run, read from the same stack files and model as `pulumi up` and
-// `npm run plan` (config/load.ts): the Day-2 commands compare the engines against this, never
+// `npm run plan` (model/load.ts): the Day-2 commands compare the engines against this, never
 // against a copy of the topology. Secrets are not needed to know what runs where, so the files are
 // read without a passphrase (secret values stand in as the plan's placeholders).
 

@@ -1,14 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
-import { withPeers } from "../config/peers";
-import { loadStack, PROJECT_ROOT } from "../config/load";
+import { withPeers } from "../model/peers";
+import { PROJECT_ROOT } from "../config/load";
+import { loadStack } from "../model/load";
 import type { CascadeModel } from "../model/types";
 import { evaluatePolicies, type Verdict } from "../policy/evaluate";
 import { factsFromModel } from "../policy/facts";
 import type { PolicyResourceView } from "../policy/resource";
-import type { Capture } from "./capture";
-import { projectName, readStackFile, type StackFileConfig } from "./stack-file";
+import type { Capture } from "../captured/resource";
+import { projectName, readStackFile, type StackFileConfig } from "../config/stack-file";
 import { withoutStackTraces } from "./stack-traces";
 
 // Assembles a plan: validates the stack's config into the model, runs the real program under mocks

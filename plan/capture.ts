@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
-import type { ProgramOptions } from "../config/pulumi";
+import type { Capture, CapturedResource } from "../captured/resource";
+import { forgetAbandonedPromises, recordEveryRegistration } from "../components/sdk-internals";
+import type { ProgramOptions } from "../components/stack-input";
 // index.ts exports a function and registers nothing when loaded, so importing it before the mocks
 // are set is safe: a program that registered resources at import time would do so before setMocks,
 // against no monitor (Pulumi's unit-testing guide sets the mocks before importing such a program).
@@ -11,33 +12,6 @@ import { DOCKER_TYPES } from "../components/resource-types";
 // registers: its type token, name, parent, the inputs the provider would receive, and the options
 // that matter to operators (dependsOn, protect, retainOnDelete, deleteBeforeReplace, provider).
 // The offline plan, the policy checks in the tests and the benchmarks all read this one record.
-
-export interface CapturedOptions {
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-    readonly deleteBeforeReplace: boolean;
-    /** Input paths whose changes the engine ignores (values the engine fills in that the program cannot predict). */
-    readonly ignoreChanges: readonly string[];
-    /** Names of the resources this one explicitly waits for. */
-    readonly dependsOn: readonly string[];
-    /** Name of the explicit provider, if any (inherited providers are not listed). */
-    readonly provider?: string;
-}
-
-export interface CapturedResource {
-    /** The Pulumi type token, e.g. `docker:index/service:Service` or `cascade:swarm:Group`. */
-    readonly type: string;
-    readonly name: string;
-    /** The parent's name; undefined for the root stack's direct children. */
-    readonly parent?: string;
-    /** Provider resources and components are not "custom" in the plan's sense. */
-    readonly custom: boolean;
-    /** The id the mocks gave a custom resource; other resources' inputs refer to it (network ids). */
-    readonly id?: string;
-    /** Inputs as the provider receives them (secrets are masked by the caller that knows them). */
-    readonly inputs: Readonly<Record<string, unknown>>;
-    readonly options: CapturedOptions;
-}
 
 export interface CaptureRequest {
     readonly project: string;
@@ -53,11 +27,6 @@ export interface CaptureRequest {
     readonly preview?: boolean;
     /** The program to run; index.ts by default (the benchmark's SDK floor runs a trivial one). */
     readonly program?: (options?: ProgramOptions) => unknown;
-}
-
-export interface Capture {
-    readonly resources: readonly CapturedResource[];
-    readonly outputs: Readonly<Record<string, unknown>>;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -109,15 +78,20 @@ interface Recorded {
     readonly opts: pulumi.CustomResourceOptions;
 }
 
-/**
- * The SDK tracks every pending promise and, at process exit, warns about the ones still pending. The
- * registrations a failed run abandons are expected to stay pending; without this, every later run in
- * the same process (the test suite, the bench) would end with that warning. The function is internal
- * to the SDK, hence the narrow cast.
- */
-function forgetAbandonedPromises(): void {
-    const sdk = debuggable as unknown as { leakedPromises?: () => unknown };
-    sdk.leakedPromises?.();
+/** Every resource the program constructed, in order, and each resource object's name (parents, providers and dependsOn refer to objects). */
+class Registrations {
+    readonly recorded: Recorded[] = [];
+    readonly names = new Map<pulumi.Resource, string>();
+
+    record(args: pulumi.ResourceTransformationArgs): void {
+        this.names.set(args.resource, args.name);
+        this.recorded.push({ type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, parent: args.opts.parent, opts: args.opts });
+    }
+
+    /** The program's own resources: the root stack resource is the SDK's. */
+    ofProgram(): Recorded[] {
+        return this.recorded.filter((r) => r.type !== STACK_TYPE);
+    }
 }
 
 const registeredByFailedRun = new WeakMap<object, readonly string[]>();
@@ -132,70 +106,84 @@ export function registeredBeforeFailure(error: unknown): readonly string[] | und
 
 /** Runs index.ts under mocks with the given config and returns what it registered. */
 export async function captureProgram(request: CaptureRequest): Promise<Capture> {
+    const mocks = await startMockRuntime(request);
+    const registrations = new Registrations();
+    const run = await runProgram(request, registrations);
+    if ("failure" in run) {
+        if (typeof run.failure === "object" && run.failure !== null) {
+            registeredByFailedRun.set(run.failure, registrations.ofProgram().map((r) => `${r.type} ${r.name}`));
+        }
+        throw run.failure;
+    }
+    return { resources: capturedResources(registrations, mocks), outputs: await resolveOutputs(run.outputs) };
+}
+
+/** A fresh mock runtime for this run, with the stack's config as the engine would hand it over. */
+async function startMockRuntime(request: CaptureRequest): Promise<RecordingMocks> {
     const mocks = new RecordingMocks(request.stackOutputs);
     await pulumi.runtime.setMocks(mocks, request.project, request.stack, request.preview ?? true);
     pulumi.runtime.setAllConfig({ ...request.config }, [...request.secretKeys]);
+    return mocks;
+}
 
-    const recorded: Recorded[] = [];
-    const names = new Map<pulumi.Resource, string>();
-    let outputs: Record<string, unknown> = {};
-    let failure: unknown;
+/** Runs the program as the stack's body, recording each resource it constructs; a failure is returned, not thrown. */
+async function runProgram(request: CaptureRequest, registrations: Registrations): Promise<{ outputs: Record<string, unknown> } | { failure: unknown }> {
     // A program that throws rejects the stack's promise and, inside the SDK, promises derived from it
     // that nobody awaits. The CLI's language host reports those once; here they are collected so a
     // failed run surfaces as one error instead of a crash of the whole process.
     const stray: unknown[] = [];
     const collect = (reason: unknown) => stray.push(reason);
     process.on("unhandledRejection", collect);
+    let outputs: Record<string, unknown> = {};
+    let failure: unknown;
     try {
         outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation((args) => {
-                names.set(args.resource, args.name);
-                recorded.push({ type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, parent: args.opts.parent, opts: args.opts });
-                return undefined;
-            });
+            recordEveryRegistration((args) => registrations.record(args));
             return (request.program ?? cascade)(request.programOptions);
         })) ?? {};
     } catch (error) {
         failure = error;
     } finally {
-        // Drains the mock monitor's queue, so every registration has reached the mocks. After a failure,
-        // registrations waiting on a rejected input never finish: those are abandoned after a moment.
-        const drained = pulumi.runtime.disconnect();
-        await (failure === undefined ? drained : Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 200))]));
-        pulumi.runtime.disconnectSync();
-        if (failure !== undefined) {
-            forgetAbandonedPromises();
-        }
-        await new Promise((resolve) => setImmediate(resolve));
+        await settleRuntime(failure !== undefined);
         process.off("unhandledRejection", collect);
     }
     failure ??= stray[0];
-    if (failure !== undefined) {
-        if (typeof failure === "object" && failure !== null) {
-            registeredByFailedRun.set(failure, recorded.filter((r) => r.type !== STACK_TYPE).map((r) => `${r.type} ${r.name}`));
-        }
-        throw failure;
-    }
+    return failure === undefined ? { outputs } : { failure };
+}
 
-    const resources = recorded
-        .filter((r) => r.type !== STACK_TYPE)
-        .map((r): CapturedResource => ({
-            type: r.type,
-            name: r.name,
-            parent: r.parent ? names.get(r.parent) : undefined,
-            custom: r.custom,
-            id: mocks.ids.get(`${r.type}::${r.name}`),
-            inputs: mocks.inputs.get(`${r.type}::${r.name}`) ?? {},
-            options: {
-                protect: r.opts.protect ?? false,
-                retainOnDelete: r.opts.retainOnDelete ?? false,
-                deleteBeforeReplace: r.opts.deleteBeforeReplace ?? false,
-                ignoreChanges: r.opts.ignoreChanges ?? [],
-                dependsOn: dependencyNames(r.opts.dependsOn, names),
-                provider: r.opts.provider ? names.get(r.opts.provider) : undefined,
-            },
-        }));
-    return { resources, outputs: await resolveOutputs(outputs) };
+/**
+ * Drains the mock monitor's queue, so every registration has reached the mocks. After a failure,
+ * registrations waiting on a rejected input never finish: those are abandoned after a moment.
+ */
+async function settleRuntime(failed: boolean): Promise<void> {
+    const drained = pulumi.runtime.disconnect();
+    await (failed ? Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 200))]) : drained);
+    pulumi.runtime.disconnectSync();
+    if (failed) {
+        forgetAbandonedPromises();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Each recorded resource with the inputs its provider received and the names of the resources its options refer to. */
+function capturedResources(registrations: Registrations, mocks: RecordingMocks): CapturedResource[] {
+    const { names } = registrations;
+    return registrations.ofProgram().map((r): CapturedResource => ({
+        type: r.type,
+        name: r.name,
+        parent: r.parent ? names.get(r.parent) : undefined,
+        custom: r.custom,
+        id: mocks.ids.get(`${r.type}::${r.name}`),
+        inputs: mocks.inputs.get(`${r.type}::${r.name}`) ?? {},
+        options: {
+            protect: r.opts.protect ?? false,
+            retainOnDelete: r.opts.retainOnDelete ?? false,
+            deleteBeforeReplace: r.opts.deleteBeforeReplace ?? false,
+            ignoreChanges: r.opts.ignoreChanges ?? [],
+            dependsOn: dependencyNames(r.opts.dependsOn, names),
+            provider: r.opts.provider ? names.get(r.opts.provider) : undefined,
+        },
+    }));
 }
 
 function dependencyNames(dependsOn: pulumi.CustomResourceOptions["dependsOn"], names: ReadonlyMap<pulumi.Resource, string>): string[] {

@@ -1,4 +1,4 @@
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { isSecretEnvelope, UNKNOWN_VALUE } from "../captured/secrets";
 
 // Inputs as an operator may see them: every Pulumi secret replaced by a marker, and any other string
 // that contains a secret value the plan knows (the placeholders) masked too, so no secret reaches a
@@ -11,15 +11,14 @@ export function maskSecrets(value: unknown, secretValues: readonly string[]): un
     if (Array.isArray(value)) {
         return value.map((v) => maskSecrets(v, secretValues));
     }
+    if (isSecretEnvelope(value)) {
+        return SECRET_MARK;
+    }
     if (typeof value === "object" && value !== null) {
-        const record = value as Record<string, unknown>;
-        if (record[specialSigKey] === specialSecretSig) {
-            return SECRET_MARK;
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v, secretValues)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, secretValues)]));
     }
     if (typeof value === "string") {
-        if (value === unknownValue) {
+        if (value === UNKNOWN_VALUE) {
             return UNKNOWN_MARK;
         }
         return secretValues.some((secret) => secret !== "" && value.includes(secret)) ? SECRET_MARK : value;

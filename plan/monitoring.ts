@@ -1,6 +1,6 @@
 import { ruleGroups } from "../model/monitoring/rules";
 import type { CascadeModel } from "../model/types";
-import { formatMemory } from "../model/units";
+import { formatMemory } from "../config/units";
 import { textTable } from "./text-table";
 
 // The plan's monitoring section, read from the model: what Prometheus watches on each machine, the

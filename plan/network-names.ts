@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { sharedNetworksSchema } from "../components/swarm/machine";
+import { sharedNetworksSchema } from "../config/schema/shared-networks";
 import { DOCKER_TYPES } from "../components/resource-types";
-import type { Capture } from "./capture";
+import type { Capture } from "../captured/resource";
 
 // Services and containers name their networks by id (@pulumi/docker's ServiceTaskSpecNetworksAdvanced:
 // "Using the name attribute of the docker network will lead to constant replacements"). The plan shows names:

@@ -1,6 +1,6 @@
 import { allowance, formatCpus, roundAmount } from "../model/budget";
 import type { BudgetModel, CascadeModel } from "../model/types";
-import { formatMemory } from "../model/units";
+import { formatMemory } from "../config/units";
 import { textTable } from "./text-table";
 
 // The budget and port tables, read from the model: the budget is the model's own sum of each group's

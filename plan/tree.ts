@@ -1,10 +1,10 @@
-import { formatMemory } from "../model/units";
+import { formatMemory } from "../config/units";
 import { factsFromModel } from "../policy/facts";
 import { workloadsOf } from "../policy/readers";
-import { asArray, asString, propAt } from "../policy/resource";
+import { asArray, asString, propAt } from "../lib/unknown";
 import type { Workload } from "../policy/workload";
 import type { Plan } from "./assemble";
-import type { CapturedResource } from "./capture";
+import type { CapturedResource } from "../captured/resource";
 import { maskSecrets } from "./mask";
 import { networkName, networkNamesById } from "./network-names";
 import { DOCKER_TYPES, KUBERNETES_TYPES, STACK_REFERENCE_TYPE } from "../components/resource-types";

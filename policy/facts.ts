@@ -1,9 +1,9 @@
-import type { CascadeModel } from "../model/types";
+import type { MachineParts } from "../model/build";
 
 // What the policies must know that no resource says: each machine's capacity and the settings its
 // stack config chose. The plan and the tests take them from the loaded model (factsFromModel); the
-// pack loads the previewed stack's config, as the engine passes it, through the project's loader
-// (policy/stack-facts.ts).
+// pack validates the previewed stack's config, as the engine passes it, through the project's loader
+// and derives just these parts of the model (policy/stack-facts.ts).
 // Nothing here is a number of its own: every value comes from a stack's configuration.
 
 export interface MachineFacts {
@@ -25,7 +25,7 @@ export interface PolicyFacts {
     readonly internalNetworks: ReadonlySet<string>;
 }
 
-export function machineFactsFromModel(model: CascadeModel, source: string): MachineFacts {
+export function machineFactsFromModel(model: MachineParts, source: string): MachineFacts {
     const { capacity } = model.machine;
     return {
         name: model.machine.name,
@@ -38,13 +38,13 @@ export function machineFactsFromModel(model: CascadeModel, source: string): Mach
 }
 
 /** The facts of one stack: its machine, and the networks its topology declares internal. */
-export function factsFromModel(model: CascadeModel, source: string): PolicyFacts {
+export function factsFromModel(model: MachineParts, source: string): PolicyFacts {
     return {
         machines: new Map([[model.machine.name, machineFactsFromModel(model, source)]]),
         internalNetworks: internalNetworksOf(model),
     };
 }
 
-export function internalNetworksOf(model: CascadeModel): Set<string> {
+export function internalNetworksOf(model: Pick<MachineParts, "networks">): Set<string> {
     return new Set(Object.values(model.networks).filter((n) => n.internal).map((n) => n.name));
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStack, NAMESPACE } from "../config/load";
+import { NAMESPACE, validateStackConfig } from "../config/load";
+import { machinePartsOf } from "../model/build";
 import { SECRET_KEYS } from "../config/schema/stack";
 import { factsFromModel, type PolicyFacts } from "./facts";
 
@@ -8,8 +9,10 @@ import { factsFromModel, type PolicyFacts } from "./facts";
 // (sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer), and pulumi-language-nodejs
 // puts it in the pack's environment as PULUMI_CONFIG, with PULUMI_NODEJS_STACK and _PROJECT
 // (sdk/nodejs/cmd/pulumi-language-nodejs/main.go RunPlugin; the older pulumi-analyzer-policy path sets
-// the same variables in constructEnv). The SDK's config reader is the one the program uses. Files in
-// the checkout are never read: they may not be the stack being previewed, or not be up to date.
+// the same variables in constructEnv). The SDK's config reader is the one the program uses. The config
+// is validated by the program's own loader, and only the parts of the model the rules need are
+// derived from it. No stack file of the checkout is read: they may not be the stack being previewed,
+// or not be up to date (the topology file the config names is read, as the program reads it).
 
 /** Why the pack cannot judge without the stack's config, and how to run it. */
 export class MissingStackConfigError extends Error {}
@@ -27,11 +30,12 @@ export function factsFromEngineConfig(stack: string | undefined): PolicyFacts {
     const file = `Pulumi.${engineStack}.yaml`;
     // The engine hands over decrypted values without saying which were secret (PULUMI_CONFIG only);
     // whether a secret is stored in plain text is the program's check, made with the secret keys it gets.
-    const { model } = loadStack({
+    const { topology, config: stackConfig } = validateStackConfig({
         config,
         secretKeys: new Set(SECRET_KEYS.map((key) => `${NAMESPACE}:${key}`)),
         stackFile: file,
         identity: { project: pulumi.getProject(), stack: engineStack },
+        checkOtherStacks: false,
     });
-    return factsFromModel(model, file);
+    return factsFromModel(machinePartsOf(topology, stackConfig), file);
 }

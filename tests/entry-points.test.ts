@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { captureProgram, type Capture } from "../plan/capture";
+import type { Capture } from "../captured/resource";
+import { isSecretEnvelope, UNKNOWN_VALUE } from "../captured/secrets";
+import { captureProgram } from "../plan/capture";
 import { RULES } from "../policy/rules";
 import { engineConfigOf, fixturePlaintexts } from "./support/cli-fixtures";
 import type { RegisteredResource } from "./support/engine-double";
@@ -53,15 +54,14 @@ function withoutIds(value: unknown): unknown {
         return value.map(withoutIds);
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "id" && v !== unknownValue ? "<id>" : withoutIds(v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "id" && v !== UNKNOWN_VALUE ? "<id>" : withoutIds(v)]));
     }
     return value;
 }
 
 /** A secret as the SDK sends it over the wire: the signature and the plaintext. */
 function secretPlaintext(value: unknown): unknown {
-    const record = value as Record<string, unknown> | undefined;
-    return record?.[specialSigKey] === specialSecretSig ? record.value : undefined;
+    return isSecretEnvelope(value) ? value.value : undefined;
 }
 
 function one(run: ProgramRun, type: string, name: string): RegisteredResource {
@@ -165,9 +165,9 @@ describe("the program and the pack through Pulumi's entry points (cmd/run, run-p
 
     it("leaves what depends on ids unknown in a preview, as the engine does before anything exists", () => {
         const run = get(runs["mainpc preview"], "mainpc preview");
-        expect(stackOutputs(run).networks).to.equal(unknownValue);
+        expect(stackOutputs(run).networks).to.equal(UNKNOWN_VALUE);
         const redis = one(run, "docker:index/service:Service", "cascade-core-redis-service");
-        expect((redis.properties.taskSpec as { networksAdvanceds: { id: unknown }[] }).networksAdvanceds.map((n) => n.id)).to.deep.equal([unknownValue]);
+        expect((redis.properties.taskSpec as { networksAdvanceds: { id: unknown }[] }).networksAdvanceds.map((n) => n.id)).to.deep.equal([UNKNOWN_VALUE]);
     });
 
     for (const stack of ["mainpc", "pc2"] as const) {

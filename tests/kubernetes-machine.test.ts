@@ -4,7 +4,7 @@ import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
-import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
+import { PLACEHOLDER_SECRETS } from "../config/stack-file";
 import { resource } from "./support/program";
 import { claimOf, groupsOf, isExternal, mountsOf, namespaceOf, topology } from "./support/kubernetes/expected";
 import { findObject } from "./support/kubernetes/manifests";

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from "../config/load";
 import { textReport } from "../plan/report";
 import { assemblePlan, type Plan } from "../plan/assemble";
 import { renderPlan, type RenderedFile } from "../plan/render";
-import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
+import { PLACEHOLDER_SECRETS } from "../config/stack-file";
 import { groupsOf } from "./support/kubernetes/expected";
 import { kubernetesObjects, type KubernetesObject } from "./support/kubernetes/manifests";
 import { apiServerViolations } from "./support/kubernetes/rules";

@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { loadStack, loadTopology } from "../config/load";
-import { readStackFile } from "../plan/stack-file";
-import { findCycle } from "../model/startup";
-import { formatMemory, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../model/units";
+import { loadTopology } from "../config/load";
+import { loadStack } from "../model/load";
+import { readStackFile } from "../config/stack-file";
+import { findCycle } from "../config/startup";
+import { formatMemory, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../config/units";
 import type { CascadeModel } from "../model/types";
 
 // The pure model: value formats, and the numbers counted by hand from the seed's tables (9 groups, 69

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../config/load";
-import { readStackFile } from "../plan/stack-file";
+import { readStackFile } from "../config/stack-file";
 import { FIXTURE_PASSPHRASE, fixtureFile, fixturePlaintexts } from "./support/cli-fixtures";
 
 // `npm run plan` as an operator runs it: a child process, its output and its exit status. 0 when no

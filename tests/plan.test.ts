@@ -5,7 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { loadTopology } from "../config/load";
-import { formatMemory } from "../model/units";
+import { formatMemory } from "../config/units";
 import { RULES } from "../policy/rules";
 import { parseArgs, UsageError } from "../plan/args";
 import { assemblePlan, type Plan } from "../plan/assemble";
@@ -14,7 +14,7 @@ import { mermaidGraph } from "../plan/graph";
 import { planJson } from "../plan/json";
 import { SECRET_MARK } from "../plan/mask";
 import { textReport } from "../plan/report";
-import { PLACEHOLDER_SECRETS, readStackFile } from "../plan/stack-file";
+import { PLACEHOLDER_SECRETS, readStackFile } from "../config/stack-file";
 
 // The offline plan (`npm run plan`), assembled in-process for both machine stacks: the JSON document
 // holds every resource, group, agent and policy verdict, with no secret value; the text shows the tree,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatMemory } from "../model/units";
+import { formatMemory } from "../config/units";
 import type { MachineFacts, PolicyFacts } from "../policy/facts";
 import { allViolations, changed, containerSpec, policyRun, verdicts, violations, workloadName, type PolicyRun } from "./support/policy";
 

@@ -3,6 +3,9 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../config/load";
+import { readStackFile } from "../config/stack-file";
+import { loadStack } from "../model/load";
+import { factsFromModel } from "../policy/facts";
 import { factsFromEngineConfig, MissingStackConfigError } from "../policy/stack-facts";
 import { RULES } from "../policy/rules";
 import { analyze, analyzeRequest, analyzeStack, analyzer, analyzerInfo, analyzerResource, configure, LEVEL, packFor, policyConfig, type RunningPack } from "./support/pack";
@@ -111,5 +114,15 @@ describe("the pack's facts: the config the engine passes, never the checkout's f
         await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, "cascade", "mainpc", true);
         pulumi.runtime.setAllConfig({}, []);
         expect(() => factsFromEngineConfig("mainpc")).to.throw(MissingStackConfigError, "the Cascade pack received no stack config: run it through `pulumi preview --policy-pack policy`");
+    });
+
+    it("reads no stack file of the checkout: a stack's config is judged as the engine gave it, with the facts its model has", async () => {
+        // A new stack for MainPC: the program would refuse it (Pulumi.mainpc.yaml already deploys mainpc),
+        // but that is the program's check, made from the checkout; the pack judges the config it is given.
+        const file = readStackFile("Pulumi.mainpc.yaml");
+        await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, "cascade", "mainpc-next", true);
+        pulumi.runtime.setAllConfig(file.config, file.secretKeys);
+        const { model } = loadStack({ config: file.config, secretKeys: new Set(file.secretKeys), stackFile: file.file, identity: { project: "cascade", stack: "mainpc" } });
+        expect(factsFromEngineConfig("mainpc-next")).to.deep.equal(factsFromModel(model, "Pulumi.mainpc-next.yaml"));
     });
 });

@@ -9,7 +9,7 @@ import {
     subnetGateway,
 } from "../components/swarm/read-back";
 import { FILLED_BY_ENGINE, READ_BACK_FIELDS, READ_BACK_TYPES, type ReadBackField } from "../components/swarm/read-back-fields";
-import type { CapturedResource } from "../plan/capture";
+import type { CapturedResource } from "../captured/resource";
 import { runStack, type ConfigEdits, type StackRun } from "./support/program";
 
 // A second `pulumi up` must change nothing. The Docker provider stores what its Read returns, and the

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { asArray, propAt } from "../policy/resource";
+import { asArray, propAt } from "../lib/unknown";
 import type { Plan } from "../plan/assemble";
 import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";

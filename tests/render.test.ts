@@ -6,13 +6,13 @@ import * as path from "path";
 import { parse } from "yaml";
 import { subnetGateway } from "../components/swarm/read-back";
 import { MONITORING_GROUP } from "../model/monitoring/services";
-import { parseDuration, parseMemory } from "../model/units";
-import { asArray, propAt } from "../policy/resource";
+import { parseDuration, parseMemory } from "../config/units";
+import { asArray, propAt } from "../lib/unknown";
 import type { Plan } from "../plan/assemble";
 import { committedPlan } from "./support/plan";
 import { renderPlan, writeRendered, type RenderedFile } from "../plan/render";
 import { RenderError } from "../plan/render/fields";
-import { PLACEHOLDER_SECRETS } from "../plan/stack-file";
+import { PLACEHOLDER_SECRETS } from "../config/stack-file";
 import { topology } from "./support/kubernetes/expected";
 
 // `npm run plan -- --render DIR` for the Swarm stacks: files written from the captured resources, read

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
-import { readStackFile } from "../plan/stack-file";
+import { readStackFile } from "../config/stack-file";
 import { FIXTURE_PASSPHRASE, fixtureFile, fixturePlaintexts } from "./support/cli-fixtures";
 
 // Stack files as the Pulumi CLI writes them, read as the engine hands them to the program: a flat

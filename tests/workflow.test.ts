@@ -6,7 +6,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../config/load";
 import { COMMENT_MARKER } from "../plan/comment/markdown";
-import { stackNames } from "../plan/stack-file";
+import { stackNames } from "../config/stack-document";
 
 // The CI workflows cannot run here (no GitHub, no Pulumi CLI). Every workflow and the composite action
 // go through a real validator (@action-validator/cli: GitHub's schemas, plus unresolved `needs`), and

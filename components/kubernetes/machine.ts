@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSecrets } from "../../config/pulumi";
+import type { StackSecrets } from "../stack-input";
 import type { MonitoringSettings } from "../../config/schema/monitoring";
 import type { KubernetesSettings } from "../../config/schema/stack";
 import type { CascadeModel, GroupModel, RedisModel } from "../../model/types";

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSecrets } from "../../config/pulumi";
+import type { StackSecrets } from "../stack-input";
 import type { SecretFileModel } from "../../model/types";
-import { secretValue } from "../../config/pulumi";
+import { secretValue } from "../stack-input";
 import { contentHash } from "../../model/docker-names";
 import { SECRETS_NAME } from "../../model/kubernetes-names";
 

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import type { StackSecrets } from "../../config/pulumi";
+import { sharedNetworksSchema, type SharedNetworks } from "../../config/schema/shared-networks";
+import type { StackSecrets } from "../stack-input";
 import type { CascadeModel } from "../../model/types";
 import { SwarmGroup, type SwarmNetworkIds } from "./group";
 import { SwarmMonitoringService } from "./monitoring";
@@ -19,13 +19,6 @@ export interface SwarmMachineArgs {
     /** This machine's own Docker host (volumes, standalone containers). */
     readonly engineHost: string;
 }
-
-/** What the owning stack exports about its networks, as other stacks read it back. */
-export const sharedNetworksSchema = z.object({
-    internal: z.object({ id: z.string(), name: z.string() }),
-    external: z.object({ id: z.string(), name: z.string() }),
-});
-export type SharedNetworks = z.infer<typeof sharedNetworksSchema>;
 
 /**
  * Everything one machine stack creates on Docker Swarm: its providers, the shared overlay networks (on

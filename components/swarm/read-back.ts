@@ -1,4 +1,4 @@
-import { NS_PER_SECOND, parseGoDuration } from "../../model/units";
+import { NS_PER_SECOND, parseGoDuration } from "../../config/units";
 
 // How the Docker provider reads back each input this program sets, and the values the program writes
 // in exactly that form. Pure: no Pulumi imports, so the plan and the tests use the same rules.

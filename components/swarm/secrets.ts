@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { secretValue, type StackSecrets } from "../../config/pulumi";
+import { secretValue, type StackSecrets } from "../stack-input";
 import type { SecretFileModel } from "../../model/types";
 import { formerComponentChild } from "../aliases";
 import { contentHash, contentName, secretPrefix } from "../../model/docker-names";

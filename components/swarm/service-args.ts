@@ -1,7 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { convergeWithRollbackSeconds } from "../../model/converge";
-import { nanoCpus } from "../../model/units";
+import { nanoCpus } from "../../config/units";
 import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
 import { dockerLabels } from "../labels";
 import { failureRatio, serviceDuration } from "./read-back";

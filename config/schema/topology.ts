@@ -3,7 +3,7 @@ import { CAPABILITIES } from "./capabilities";
 import { cidr, constraint, cpus, duration, environment, labels, memory, notA, pinLabels, port, positiveDuration, text, wholeNumber } from "./values";
 
 // The schema of config/topology.yaml: the seed's tables as data. Field-level rules live here;
-// rules across fields (unique ports, depends_on cycles, budgets) live in model/validate.ts.
+// rules across fields (unique ports, depends_on cycles, budgets) live in config/validate*.ts.
 
 const agentName = text(/^[A-Za-z][A-Za-z0-9]*$/, "an agent name", "use letters and digits, starting with a letter");
 
@@ -35,7 +35,7 @@ export const agentSchema = z.strictObject({
     /** The seed's; accepted for its tables' sake, but nothing in a deployment depends on it, so the model leaves it out. */
     persistent: boolean.default(false),
     optional: boolean.default(false),
-    /** Only checked against the group's GPUs (model/validate-group.ts): the GPU is the group's. */
+    /** Only checked against the group's GPUs (config/validate-group.ts): the GPU is the group's. */
     gpuAccess: z.enum(["none", "optional", "required"]).default("none"),
     realtimePriority: boolean.default(false),
     loadBalanced: boolean.default(false),

@@ -1,7 +1,7 @@
 import { parseFamiliarName } from "@swimlane/docker-reference";
 import { z } from "zod";
 import { show } from "../errors";
-import { cidrRange, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../../model/units";
+import { cidrRange, isIpv4Cidr, parseCpus, parseDuration, parseMemory } from "../units";
 
 // Value schemas shared by the topology file and the stack config. Each one turns the text an operator
 // writes into the number the model computes with, or fails with a message that says how to write it.

@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { operatorEnvironment } from "./operator";
-import { standalone } from "./lookup";
+import { standalone } from "./groups";
 import { diagnose, type Workloads } from "./readiness";
 import type { Rendered } from "./rendered";
 import { secondsSince } from "./wait";

@@ -1,5 +1,6 @@
-import { parseDuration } from "../../model/units";
-import { asArray, asNumber, asString, isRecord, labelMap, propAt } from "../../policy/resource";
+import { parseDuration } from "../../config/units";
+import { labelMap } from "../../captured/labels";
+import { asArray, asNumber, asString, isRecord, propAt } from "../../lib/unknown";
 
 // The one place where a planned provider input (pulumi-docker's Service and Container inputs, as
 // `npm run plan -- --json` records them) is translated into what the Docker engine itself reports

@@ -1,28 +1,13 @@
-import { readSourceTopology } from "./topology";
 import type { Acceptance } from "./setup";
 import type { RenderedContainer, RenderedService } from "./rendered";
 import { runningContainers } from "./docker";
-import { engineOf, type ContainerRef } from "./engines";
+import type { ContainerRef } from "./engines";
 
 // What the tests look up in the rendered files. The tests are generated from the topology's groups
 // (known when mocha loads the files, before anything is rendered), and each test finds its group's
 // services and containers in what the plan rendered for both machines.
 
-export const TOPOLOGY_GROUPS = readSourceTopology().groups.map((g) => ({ name: g.name, machine: g.machine }));
-
-/** The machine a group runs on, from the topology. */
-export function machineOfGroup(group: string): string {
-    const found = TOPOLOGY_GROUPS.find((g) => g.name === group);
-    if (!found) {
-        throw new Error(`${group} is not a group of the topology`);
-    }
-    return found.machine;
-}
-
-/** A standalone container, on its machine's own engine. */
-export function standalone(container: RenderedContainer): ContainerRef {
-    return { engine: engineOf(machineOfGroup(container.group)), id: container.name };
-}
+export { machineOfGroup, standalone, TOPOLOGY_GROUPS } from "./groups";
 
 export interface GroupWorkloads {
     readonly services: readonly RenderedService[];

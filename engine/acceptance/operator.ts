@@ -4,7 +4,7 @@ import { docker } from "./docker";
 import { check } from "./exec";
 import type { RenderedContainer, StackFile } from "./rendered";
 import { engineOf } from "./engines";
-import { machineOfGroup } from "./lookup";
+import { machineOfGroup } from "./groups";
 
 // The commands an operator types to apply one rendered file by hand (the rendered README's "apply alone
 // with" column), with the environment deploy.sh would give them: the secrets directory and no

@@ -4,7 +4,7 @@ import { parse, stringify } from "yaml";
 import type { z } from "zod";
 import { PROJECT_ROOT } from "../../config/load";
 import { topologySchema } from "../../config/schema/topology";
-import { parseCpus, parseMemory } from "../../model/units";
+import { parseCpus, parseMemory } from "../../config/units";
 import { grantableUlimit } from "./ulimits";
 
 // The acceptance topology: config/topology.yaml itself, read at run time (never a copy kept by hand),

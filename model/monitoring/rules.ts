@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { formatMemory } from "../units";
+import { formatMemory } from "../../config/units";
 import { NODE_JOB } from "./prometheus";
 import type { WatchedGroup, WatchedMachine } from "./types";
 

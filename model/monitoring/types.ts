@@ -1,4 +1,4 @@
-import type { HealthModel, MountModel, Resources, RestartPolicyModel, UpdatePolicyModel } from "../types";
+import type { HealthModel, MountModel, Resources, RestartPolicyModel, UpdatePolicyModel } from "../workload";
 
 // What the monitoring watches and runs, derived once from the topology and the stacks' config. The
 // Prometheus config, the alert rules, the dashboards, the components and the plan all read this.

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../config/load";
-import { stackNames } from "../stack-file";
+import { stackNames } from "../../config/stack-document";
 import { checkoutBase, headLabel, type BaseTree } from "./base-tree";
 import { commentMarkdown, failingStacks, type StackOutcome } from "./markdown";
 import { planStack } from "./run-plan";

@@ -1,5 +1,5 @@
 import { roundAmount } from "../../model/budget";
-import { formatMemory } from "../../model/units";
+import { formatMemory } from "../../config/units";
 import { cpu } from "../tables";
 import { diffPlans, isEmpty, policyStatus, type PlanDiff, type PolicyStatus } from "./diff";
 import type { Amounts, Budget, PlanDocument } from "./document";

@@ -1,4 +1,4 @@
-import { asArray, asNumber, asString, isRecord, propAt } from "../../policy/resource";
+import { asArray, asNumber, asString, isRecord, propAt } from "../../lib/unknown";
 import { serviceKey, type Planned, type RenderContext, type RenderedWorkload } from "./context";
 import { Fields } from "./fields";
 import { secretFileOf, type SecretFile } from "./secrets";

@@ -1,8 +1,9 @@
 import { LABEL } from "../../components/labels";
 import { DOCKER_TYPES } from "../../components/resource-types";
-import { labelMap, type PolicyResourceView } from "../../policy/resource";
+import { labelMap } from "../../captured/labels";
+import type { PolicyResourceView } from "../../policy/resource";
 import type { Plan } from "../assemble";
-import type { CapturedResource } from "../capture";
+import type { CapturedResource } from "../../captured/resource";
 import { networkNamesById } from "../network-names";
 import { STACK_NAMESPACE, withoutNamespace } from "../../model/docker-names";
 

@@ -1,5 +1,5 @@
 import { LABEL } from "../../components/labels";
-import { labelMap } from "../../policy/resource";
+import { labelMap } from "../../captured/labels";
 import { TYPE, type DockerHost, type Planned, type RenderContext } from "./context";
 import { RenderError } from "./fields";
 import { renderContainer, type RenderedContainer } from "./container";

@@ -1,4 +1,4 @@
-import { isRecord } from "../../policy/resource";
+import { isRecord } from "../../lib/unknown";
 
 // Reads planned inputs field by field and remembers which ones were read, so that the render refuses
 // to write a file that silently leaves out something Pulumi would create: a field no renderer maps is

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Plan } from "../assemble";
+import type { RenderedFile } from "./files";
 import { renderKubernetes } from "./kubernetes";
 import { renderSwarm } from "./swarm";
 
@@ -9,12 +10,7 @@ import { renderSwarm } from "./swarm";
 // Swarm stack files, a Compose file and deploy.sh for a Swarm stack (render/swarm.ts), manifests for
 // a Kubernetes stack (render/kubernetes.ts). Each writes a README.md into DIR that lists its files.
 
-export interface RenderedFile {
-    /** Relative to DIR. */
-    readonly path: string;
-    readonly content: string;
-    readonly executable?: boolean;
-}
+export type { RenderedFile };
 
 export function renderPlan(plan: Plan): RenderedFile[] {
     return plan.model.platform === "kubernetes" ? renderKubernetes(plan) : renderSwarm(plan);

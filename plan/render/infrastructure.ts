@@ -1,4 +1,4 @@
-import { asArray, asString, propAt } from "../../policy/resource";
+import { asArray, asString, propAt } from "../../lib/unknown";
 import { TYPE, type DockerHost, type RenderContext } from "./context";
 import { Fields } from "./fields";
 import { composeYaml } from "./yaml";

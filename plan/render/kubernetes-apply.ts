@@ -1,5 +1,5 @@
 import { PROGRESS_DEADLINE_SECONDS } from "../../components/kubernetes/rollout";
-import type { GroupFile } from "./kubernetes";
+import type { GroupFile } from "./kubernetes-groups";
 import { shellQuote } from "./script";
 
 // apply.sh for a Kubernetes stack: what `pulumi up` does, with kubectl. Phase by phase, as Pulumi

@@ -1,4 +1,4 @@
-import type { GroupFile } from "./kubernetes";
+import type { GroupFile } from "./kubernetes-groups";
 
 // DIR/README.md for a Kubernetes stack: the files, the order, the secret files, what the cluster
 // needs, and the CoreDNS rules that make the seed's DNS names resolve.

@@ -4,7 +4,7 @@ import type { ComposeFile, StackFile } from "./documents";
 import type { NetworkSpec, VolumeSpec } from "./infrastructure";
 import type { DockerSecret } from "./secrets";
 import { CONTENT_HASH_DIGITS, CONTENT_NAME } from "../../model/docker-names";
-import { parseDuration } from "../../model/units";
+import { parseDuration } from "../../config/units";
 
 // deploy.sh: applies the rendered files by hand in Pulumi's order. Volumes, networks and secrets
 // first (Pulumi creates them as resources of their own), then each phase's stack files and standalone

@@ -1,4 +1,4 @@
-import { asArray, asString, propAt } from "../../policy/resource";
+import { asArray, asString, propAt } from "../../lib/unknown";
 import { envName, TYPE, type DockerHost, type RenderContext } from "./context";
 
 // Secret values are masked in the plan, so the files never contain them. Each secret is named by the

@@ -1,7 +1,7 @@
 import type { Plan } from "../assemble";
 import { renderContext, TYPE, type DockerHost } from "./context";
 import { CONFIGS_DIR, composeFile, stackFiles } from "./documents";
-import type { RenderedFile } from "./index";
+import type { RenderedFile } from "./files";
 import { networkSpecs, networksFile, volumeSpecs } from "./infrastructure";
 import { readme } from "./readme";
 import { deployScript } from "./script";

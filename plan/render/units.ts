@@ -1,4 +1,5 @@
-import { isRecord, labelMap } from "../../policy/resource";
+import { isRecord } from "../../lib/unknown";
+import { labelMap } from "../../captured/labels";
 
 // Provider units back to Compose syntax: nano-CPUs to CPUs, bytes and megabytes to exact memory sizes
 // (@pulumi/docker: a Service's `memoryBytes` is bytes and `nanoCpus` 1e-9 CPU, a Container's `memory`

@@ -1,4 +1,4 @@
-import { asArray, asNumber, asString, isRecord } from "../../policy/resource";
+import { asArray, asNumber, asString, isRecord } from "../../lib/unknown";
 import type { RenderContext } from "./context";
 import { Fields } from "./fields";
 import { compact, stringMap } from "./units";

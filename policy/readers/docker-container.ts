@@ -1,5 +1,6 @@
 import type { PolicyFacts } from "../facts";
-import { asArray, asNumber, asString, propAt, type PolicyResourceView } from "../resource";
+import { asArray, asNumber, asString, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import type { EnvVar, PublishedPort, Workload } from "../workload";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";

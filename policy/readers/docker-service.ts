@@ -1,5 +1,6 @@
 import type { PolicyFacts } from "../facts";
-import { asArray, asNumber, asString, isRecord, propAt, type PolicyResourceView } from "../resource";
+import { asArray, asNumber, asString, isRecord, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import type { PublishedPort, Workload } from "../workload";
 import { gpuKindsFor } from "./gpus";
 import { cascadeLabels } from "./labels";

@@ -1,4 +1,5 @@
-import { asString, type PolicyResourceView } from "../resource";
+import { asString } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import { cascadeLabels } from "./labels";
 import type { NetworkReader, VolumeReader } from "./types";
 import { DOCKER_TYPES } from "../../components/resource-types";

@@ -1,4 +1,5 @@
-import { asString, propAt, type PolicyResourceView } from "../resource";
+import { asString, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import { cascadeLabels } from "./labels";
 import type { VolumeReader } from "./types";
 import { KUBERNETES_TYPES } from "../../components/resource-types";

@@ -1,6 +1,7 @@
 import { GPU_RESOURCE, MAX_REPLICAS_ANNOTATION } from "../../model/kubernetes-names";
 import { parseQuantity } from "../../components/kubernetes/quantities";
-import { asArray, asNumber, asString, propAt, type PolicyResourceView } from "../resource";
+import { asArray, asNumber, asString, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import type { EnvVar, PublishedPort, Workload } from "../workload";
 import { cascadeLabels } from "./labels";
 import type { WorkloadReader } from "./types";

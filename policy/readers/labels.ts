@@ -1,5 +1,5 @@
 import { LABEL } from "../../components/labels";
-import { labelMap } from "../resource";
+import { labelMap } from "../../captured/labels";
 
 // The label keys the program puts on every object (components/labels.ts): a resource's machine,
 // group and real-time flag are read from them, on every platform.

@@ -1,5 +1,5 @@
-import { agentMemorySum, allowance, timesReplicas } from "../../model/budget";
-import { formatMemory } from "../../model/units";
+import { allowance, timesReplicas } from "../../model/budget";
+import { agentMemorySum, formatMemory } from "../../config/units";
 import type { MachineFacts, PolicyFacts } from "../facts";
 import { workloadsOf } from "../readers";
 import { describe, manifestOf, type Workload } from "../workload";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DROP_ALL, runsAsNonRoot, SECCOMP_PROFILE, SECCOMP_PROFILES } from "../../model/pod-security";
-import { asArray, asString, isRecord, propAt, type PolicyResourceView } from "../resource";
+import { asArray, asString, isRecord, propAt } from "../../lib/unknown";
+import type { PolicyResourceView } from "../resource";
 import { workloadsOf } from "../readers";
 import { describe } from "../workload";
 import { defineRule, type Finding } from "./types";

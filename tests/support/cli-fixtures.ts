@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../config/load";
-import { readStackFile } from "../../plan/stack-file";
+import { readStackFile } from "../../config/stack-file";
 import type { EngineConfig } from "./language-host";
 
 // The stack files of tests/fixtures/cli-secrets/, written as the README's commands make the Pulumi CLI

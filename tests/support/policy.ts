@@ -1,10 +1,10 @@
-import { loadStack } from "../../config/load";
+import { loadStack } from "../../model/load";
 import type { CascadeModel } from "../../model/types";
 import { viewOfCaptured } from "../../policy/captured";
 import { evaluatePolicies, type Verdict, type Violation } from "../../policy/evaluate";
 import { factsFromModel, type PolicyFacts } from "../../policy/facts";
 import type { PolicyResourceView } from "../../policy/resource";
-import { readStackFile } from "../../plan/stack-file";
+import { readStackFile } from "../../config/stack-file";
 import { runStack, type ConfigEdits, type StackRun } from "./program";
 
 // A Swarm stack run as the policy rules see it: the captured resources as neutral views, and the

@@ -1,5 +1,6 @@
-import { captureProgram, type Capture, type CapturedResource } from "../../plan/capture";
-import { readStackFile } from "../../plan/stack-file";
+import type { Capture, CapturedResource } from "../../captured/resource";
+import { captureProgram } from "../../plan/capture";
+import { readStackFile } from "../../config/stack-file";
 import { DOCKER_TYPES } from "../../components/resource-types";
 
 // Runs the real program under mocks with a stack's committed config, optionally edited, the way the

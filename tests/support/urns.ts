@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import cascade = require("../../index");
 import { captureProgram } from "../../plan/capture";
-import { readStackFile } from "../../plan/stack-file";
+import { readStackFile } from "../../config/stack-file";
 import { editConfig, type ConfigEdits, type RunOptions } from "./program";
 
 // The URNs a stack's resources get from the Pulumi engine, and the URNs their `aliases` stand for, so

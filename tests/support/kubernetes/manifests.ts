@@ -1,5 +1,5 @@
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import type { Capture, CapturedResource } from "../../../plan/capture";
+import type { Capture, CapturedResource } from "../../../captured/resource";
+import { unwrapSecrets } from "../../../captured/secrets";
 
 // The Kubernetes objects a run registered, as the provider would send them to the API server: the
 // captured inputs with Pulumi's secret wrappers opened (the values are the tests' placeholders).
@@ -28,21 +28,7 @@ export interface RegisteredObject {
 export function kubernetesObjects(run: Capture): RegisteredObject[] {
     return run.resources
         .filter((r) => r.type.startsWith("kubernetes:"))
-        .map((resource) => ({ resource, object: opened(resource.inputs) as KubernetesObject }));
-}
-
-function opened(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(opened);
-    }
-    if (typeof value === "object" && value !== null) {
-        const record = value as Record<string, unknown>;
-        if (record[specialSigKey] === specialSecretSig) {
-            return opened(record.value);
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, opened(v)]));
-    }
-    return value;
+        .map((resource) => ({ resource, object: unwrapSecrets(resource.inputs) as KubernetesObject }));
 }
 
 /** The one object of a kind with this name (and namespace); fails loudly when missing or ambiguous. */

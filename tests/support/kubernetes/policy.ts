@@ -1,9 +1,9 @@
-import { loadStack } from "../../../config/load";
+import { loadStack } from "../../../model/load";
 import { viewOfCaptured } from "../../../policy/captured";
 import { evaluatePolicies, type Verdict } from "../../../policy/evaluate";
 import { factsFromModel, type PolicyFacts } from "../../../policy/facts";
 import type { PolicyResourceView } from "../../../policy/resource";
-import { readStackFile } from "../../../plan/stack-file";
+import { readStackFile } from "../../../config/stack-file";
 import type { KubernetesRun } from "./run";
 
 // The policy pack's rules over a Kubernetes run, with the facts of the run's own (edited) config, as

@@ -1,7 +1,7 @@
-import { withPeers } from "../../../config/peers";
-import { loadStack } from "../../../config/load";
+import { withPeers } from "../../../model/peers";
+import { loadStack } from "../../../model/load";
 import { editConfig, type ConfigEdits } from "../program";
-import { readStackFile } from "../../../plan/stack-file";
+import { readStackFile } from "../../../config/stack-file";
 import type { CascadeModel } from "../../../model/types";
 
 /** A committed stack's model as the program builds it (peers included), with optional config edits. */

@@ -1,5 +1,6 @@
-import { readStackFile, stackNames } from "../plan/stack-file";
-import { buildModel, type PeerStack } from "../model/build";
+import { stackNames } from "../config/stack-document";
+import { readStackFile } from "../config/stack-file";
+import { buildModel, type PeerStack } from "./build";
 import { loadStack, type LoadedStack } from "./load";
 
 // The stack that runs Prometheus watches every machine, so it reads the other machines' stack files

@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import type { SecretFileModel } from "../model/types";
-import { loadStack, type LoadedStack } from "./load";
-import { withPeers } from "./peers";
+import { loadStack, type LoadedStack } from "../model/load";
+import { withPeers } from "../model/peers";
+import { configSecretKeys } from "./sdk-internals";
 
-// The only place that reads Pulumi's config. It validates everything before the program registers a
-// single resource, and turns the secret values into Pulumi secrets that never enter the model.
+// The only place that reads Pulumi's config. It validates everything (config/load.ts) and derives the
+// model (model/load.ts) before the program registers a single resource, and turns the secret values
+// into Pulumi secrets that never enter the model.
 
 export interface ProgramOptions {
     /** The config file named in error messages; defaults to Pulumi.<stack>.yaml. */
@@ -36,20 +37,6 @@ export interface StackInput extends LoadedStack {
     readonly secrets: StackSecrets;
 }
 
-/**
- * The SDK's own answer to "is this key a secret?". It is marked internal in the SDK's typings, but it
- * is the one place that knows, both under the CLI and under mocks (where no environment is set).
- */
-const sdkConfig = runtimeConfig as unknown as { isConfigSecret?: (key: string) => boolean };
-
-function secretKeys(config: Readonly<Record<string, string>>): Set<string> {
-    const isSecret = sdkConfig.isConfigSecret;
-    if (!isSecret) {
-        throw new Error("this @pulumi/pulumi version no longer exposes isConfigSecret; pin the version in package.json");
-    }
-    return new Set(Object.keys(config).filter((key) => isSecret(key)));
-}
-
 /** Reads, validates and models this stack's config; a bad config ends the program with its message only. */
 export function readStackInput(options: ProgramOptions = {}): StackInput {
     const stack = pulumi.getStack();
@@ -57,7 +44,7 @@ export function readStackInput(options: ProgramOptions = {}): StackInput {
         const config = pulumi.runtime.allConfig();
         const loaded = withPeers(loadStack({
             config,
-            secretKeys: secretKeys(config),
+            secretKeys: configSecretKeys(config),
             stackFile: options.stackFile ?? `Pulumi.${stack}.yaml`,
             identity: { project: pulumi.getProject(), stack },
         }));

@@ -43,6 +43,16 @@ export function formatMemory(bytes: number): string {
     return `${bytes}B`;
 }
 
+/**
+ * What a group's agents' memory limits add up to (each limits its process inside the group's
+ * container), or undefined when none declares one: the validator, the model and the policy pack's
+ * check of the recorded manifest all add them so.
+ */
+export function agentMemorySum(limits: readonly (number | undefined)[]): number | undefined {
+    const declared = limits.filter((l): l is number => l !== undefined);
+    return declared.length > 0 ? declared.reduce((sum, l) => sum + l, 0) : undefined;
+}
+
 /** CPUs as written in the seed ("2.0", 2, "0.5"). Returns cores, or undefined when not a positive number. */
 export function parseCpus(value: string | number): number | undefined {
     const cores = typeof value === "number" ? value : /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : NaN;

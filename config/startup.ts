@@ -1,4 +1,4 @@
-import type { TopologyAgent } from "../config/schema/topology";
+import type { TopologyAgent } from "./schema/topology";
 
 // The agents' startup order within a group, derived once: the validator refuses a cycle
 // (findCycle) and a startupOrder at or before a dependency's, the model numbers the agents

@@ -1,4 +1,4 @@
-import type { Topology, TopologyGroup } from "../config/schema/topology";
+import type { Topology, TopologyGroup } from "./schema/topology";
 import { agentPath, groupPath } from "./paths";
 import { formatMemory } from "./units";
 

@@ -1,4 +1,4 @@
-import type { Topology, TopologyGroup } from "../config/schema/topology";
+import type { Topology, TopologyGroup } from "./schema/topology";
 import { agentPath, groupPath } from "./paths";
 
 // Names and ports per machine and across machines, on both platforms.

@@ -1,8 +1,8 @@
-import { chooseFrom, closest, type ConfigProblem } from "../config/errors";
-import type { StackConfig } from "../config/schema/stack";
-import type { Topology, TopologyGroup } from "../config/schema/topology";
+import { chooseFrom, closest, type ConfigProblem } from "./errors";
+import type { StackConfig } from "./schema/stack";
+import type { Topology, TopologyGroup } from "./schema/topology";
+import { observabilityHub } from "./hub";
 import type { Sources } from "./validate";
-import { defaultHubEndpoint } from "./build";
 import { checkStandaloneReplicas, labelConstraints, type Report } from "./validate-group";
 import { networkSizeProblems } from "./validate-network";
 
@@ -132,7 +132,7 @@ function checkHostGroupIds(topology: Topology, stack: StackConfig, problem: Repo
 /** Agents that ask for MainPC's hub get MAINPC_HUB_ENDPOINT only when there is one to give them. */
 function checkHubEndpoint(topology: Topology, stack: StackConfig, problem: Report): void {
     const owner = topology.groups.find((g) => g.name === topology.redis.group)?.machine;
-    if (stack.mainpc.hubEndpoint !== undefined || owner === undefined || defaultHubEndpoint(topology, owner) !== "") {
+    if (stack.mainpc.hubEndpoint !== undefined || owner === undefined || observabilityHub(topology, owner) !== undefined) {
         return;
     }
     const asking = enabledGroups(topology, stack)

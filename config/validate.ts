@@ -1,8 +1,7 @@
-import { chooseFrom, type ConfigProblem } from "../config/errors";
-import type { Topology, TopologyGroup } from "../config/schema/topology";
-import { agentMemorySum } from "./budget";
+import { chooseFrom, type ConfigProblem } from "./errors";
+import type { Topology, TopologyGroup } from "./schema/topology";
 import { findCycle } from "./startup";
-import { cidrsOverlap, formatMemory } from "./units";
+import { agentMemorySum, cidrsOverlap, formatMemory } from "./units";
 import { agentPath, groupPath } from "./paths";
 import { checkEnvironment, checkGroupSettings, checkPhasesAfterRedis, checkPin, checkStandaloneReplicas, isStandalone, type Report } from "./validate-group";
 import { checkNamesAndPorts } from "./validate-machine";

@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigError } from "../config/errors";
-import { NAMESPACE, PROJECT_ROOT } from "../config/load";
-import { SECRET_KEYS } from "../config/schema/stack";
-import { missingStackFile, parseStackDocument } from "../config/stack-document";
+import { ConfigError } from "./errors";
+import { SECRET_KEYS } from "./schema/stack";
+import { missingStackFile, NAMESPACE, parseStackDocument, PROJECT_ROOT } from "./stack-document";
 import { PassphraseError, passphraseDecrypter } from "./passphrase";
 
 // Reads a Pulumi stack config file the way the Pulumi CLI hands it to the program: a flat map of
@@ -191,5 +190,3 @@ export function projectName(): string {
     }
     return name;
 }
-
-export { stackNames } from "../config/stack-document";

@@ -1,6 +1,6 @@
-import type { ConfigProblem } from "../config/errors";
-import type { StackConfig } from "../config/schema/stack";
-import type { Topology, TopologyGroup } from "../config/schema/topology";
+import type { ConfigProblem } from "./errors";
+import type { StackConfig } from "./schema/stack";
+import type { Topology, TopologyGroup } from "./schema/topology";
 import { cidrAddresses, cidrWithPrefix } from "./units";
 import type { Sources } from "./validate";
 import { isStandalone } from "./validate-group";

@@ -1,4 +1,4 @@
-import type { TopologyGroup } from "../config/schema/topology";
+import type { TopologyGroup } from "./schema/topology";
 
 // Key paths of the topology as messages name them: `groups[cascade-core].agents[ServiceRegistry]`.
 
