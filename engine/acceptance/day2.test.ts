@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
+import { setTimeout as sleep } from "timers/promises";
 import { PROJECT_ROOT } from "../../config/load";
 import type { StatusReport } from "../../ops/status";
 import { apiOf, managerApi, read } from "./api";
@@ -41,7 +42,7 @@ async function statusUntil(what: string, until: (report: StatusReport, code: num
             return report;
         }
         last = [...report.engines.map((e) => e.error), ...report.workloads.flatMap((w) => w.problems.map((p) => `${w.name}: ${p}`))].join("; ");
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
     }
     throw new Error(`status never showed ${what} in ${CHANGE_MS / 1000} s; last: ${last}`);
 }

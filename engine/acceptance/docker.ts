@@ -99,7 +99,7 @@ export async function inspectNode(id: string): Promise<NodeView> {
 
 /** Every task of a service, current and past (the engine keeps a few per slot), newest first as `docker service ps` lists them. */
 export async function serviceTasks(service: string): Promise<TaskView[]> {
-    // By id, as `docker service ps` resolves the name first: a task filter by name may match others.
+    // By id, as `docker service ps` resolves the name first.
     const { ID } = await inspectService(service);
     const tasks = await read(`listing the tasks of ${service}`, () => managerApi().listTasks({ filters: { service: [ID] } })) as TaskView[];
     return tasks.sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt));
