@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
-// The SDK floor: a trivial program that registers as many component and custom resources as a plan
-// did, parented the same way (each custom resource under a component), with trivial inputs. Run
-// through the same capture (same mocks, same preview mode), it is what any program of that size
-// costs under the mock runtime.
+// The empty-input floor: a trivial program that registers as many component and custom resources as
+// a plan did, parented the same way (each custom resource under a component), with trivial inputs.
+// Run through the same capture (same mocks, same preview mode), it is what any program of that size
+// costs under the mock runtime, whatever its inputs (bench/payload.ts is the floor with them).
 
 class FloorComponent extends pulumi.ComponentResource {
     constructor(name: string, opts?: pulumi.ComponentResourceOptions) {

@@ -12,10 +12,17 @@ export interface Measurement {
     readonly peakRssMb: number;
     readonly components: number;
     readonly customs: number;
+    /** The config file of the stack a plan referenced and planned first (its payload counts too). */
+    readonly referencedFile?: string;
 }
 
-/** Times `work` (started after the imports of the calling module) and prints one JSON line. */
-export function measure(work: () => Promise<{ components: number; customs: number }>): void {
+export type Counts = Pick<Measurement, "components" | "customs" | "referencedFile">;
+
+/**
+ * Times `work` (started after the imports of the calling module) and prints one JSON line; then runs
+ * `afterwards` (outside the time: e.g. writing what the next measurement needs).
+ */
+export function measure(work: () => Promise<Counts>, afterwards?: () => void): void {
     const start = performance.now();
     work().then(
         (counts) => {
@@ -27,6 +34,7 @@ export function measure(work: () => Promise<{ components: number; customs: numbe
                 ...counts,
             };
             process.stdout.write(`${JSON.stringify(measurement)}\n`);
+            afterwards?.();
         },
         (error: unknown) => {
             process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

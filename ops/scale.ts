@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import type { SwarmService } from "./engine-types";
 import { ask, connect, EngineError, type Engine } from "./hosts";
 import { serviceOf } from "./match";
@@ -83,7 +84,7 @@ async function waitFor(stack: PlannedStack, workloads: readonly PlannedWorkload[
             return waiting;
         }
         log(`  waiting for ${waiting.map((w) => `${w.name} (${w.healthy}/${w.desired} healthy)`).join(", ")}`);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await sleep(3000);
     }
 }
 

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { parseArgs as parseArgv, type ParseArgsConfig } from "util";
 
 // Command-line arguments of `npm run plan`. Parsing only: what each option does lives elsewhere.
 
@@ -37,50 +38,39 @@ export class UsageError extends Error {
     }
 }
 
+/**
+ * Node's util.parseArgs, strict, with no positionals and with --help (-h): a parse error, or an option
+ * given an empty value (`--stack=`, which parseArgs takes as a string), becomes `usage(message)`.
+ * The command-line interfaces of plan/ all parse through here.
+ */
+export function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], options: O, usage: (message: string) => Error) {
+    let values;
+    try {
+        ({ values } = parseArgv({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
+    } catch (error) {
+        throw usage((error as Error).message);
+    }
+    const empty = Object.entries(values).find(([, value]) => value === "" || (Array.isArray(value) && value.includes("")));
+    if (empty && !(values as { help?: boolean }).help) {
+        throw usage(`--${empty[0]} needs a value`);
+    }
+    return values;
+}
+
 /** Parses argv (without node and the script); returns "help" for --help. */
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    let stack: string | undefined;
-    let configFile: string | undefined;
-    let policyConfigFile: string | undefined;
-    let renderDir: string | undefined;
-    let json = false;
-    let graph = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const value = (): string => {
-            const next = inline ?? argv[++i];
-            if (next === undefined || next === "" || (inline === undefined && next.startsWith("--"))) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            return next;
-        };
-        switch (flag) {
-            case "--help":
-            case "-h":
-                return "help";
-            case "--stack":
-                stack = value();
-                break;
-            case "--config":
-                configFile = value();
-                break;
-            case "--policy-config":
-                policyConfigFile = value();
-                break;
-            case "--render":
-                renderDir = value();
-                break;
-            case "--json":
-                json = true;
-                break;
-            case "--graph":
-                graph = true;
-                break;
-            default:
-                throw new UsageError(`unknown argument "${arg}"`);
-        }
+    const values = parseOptions(argv, {
+        stack: { type: "string" },
+        config: { type: "string" },
+        "policy-config": { type: "string" },
+        render: { type: "string" },
+        json: { type: "boolean" },
+        graph: { type: "boolean" },
+    }, (message) => new UsageError(message));
+    if (values.help) {
+        return "help";
     }
+    const { stack, config: configFile, "policy-config": policyConfigFile, render: renderDir, json = false, graph = false } = values;
     if (json && graph) {
         throw new UsageError("--json and --graph each print a document of their own: choose one");
     }

@@ -1,4 +1,7 @@
 // Plain-text tables for the plan: columns padded to their widest cell, numbers right-aligned.
+// Written here, not taken from cli-table3: its layout checks every cell against every other for
+// row and column spans (layout-manager.js, conflictExists), which is quadratic in the rows: the port
+// table of the benchmark's x100 topology (6,900 rows) took 14 s there, against milliseconds here.
 
 export type Cell = string | number;
 

@@ -139,7 +139,7 @@ describe("npm run plan (child process)", function () {
     it("exits 2 on an unknown argument, with the usage", () => {
         const { status, stderr } = results.unknown;
         expect(status).to.equal(2);
-        expect(stderr).to.contain('unknown argument "--verbose"');
+        expect(stderr).to.contain("Unknown option '--verbose'");
         expect(stderr).to.contain("Usage: npm run plan -- --stack <stack>");
         expect(stderr).to.not.match(STACK_TRACE);
     });

@@ -194,8 +194,11 @@ describe("plan: command-line arguments", () => {
 
     it("rejects what it does not understand, with the usage", () => {
         const cases: [string[], RegExp][] = [
-            [["--stack"], /--stack needs a value/],
-            [["--stack", "mainpc", "--frobnicate"], /unknown argument "--frobnicate"/],
+            [["--stack"], /Option '--stack <value>' argument missing/],
+            [["--stack="], /--stack needs a value/],
+            [["--stack", "--json"], /Option '--stack' argument is ambiguous/],
+            [["--stack", "mainpc", "--frobnicate"], /Unknown option '--frobnicate'/],
+            [["--stack", "mainpc", "pc2"], /Unexpected argument 'pc2'/],
             [["--json"], /--stack is required/],
             [["--config", "draft.yaml"], /name the stack of draft.yaml with --stack/],
             [["--stack", "mainpc", "--json", "--graph"], /choose one/],

@@ -1,4 +1,5 @@
-import { docker, dockerResult, runningContainers } from "./docker";
+import { managerApi, readIfPresent } from "./api";
+import { docker, runningContainers } from "./docker";
 
 import type { Rendered } from "./rendered";
 import { done, notYet, waitFor } from "./wait";
@@ -33,7 +34,7 @@ export async function anchorNetworks(networks: readonly string[], nodeId: string
     await waitFor(`deploy.sh to create ${networks.join(", ")}`, { timeoutMs: NETWORK_WAIT_MS, intervalMs: 250 }, async () => {
         const missing: string[] = [];
         for (const network of networks) {
-            if ((await dockerResult(["network", "inspect", network])).code !== 0) {
+            if ((await readIfPresent(`inspecting network ${network}`, () => managerApi().getNetwork(network).inspect())) === undefined) {
                 missing.push(network);
             }
         }

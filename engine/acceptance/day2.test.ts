@@ -1,8 +1,12 @@
 import { expect } from "chai";
-import { execFile } from "child_process";
 import * as path from "path";
+import { setTimeout as sleep } from "timers/promises";
 import { PROJECT_ROOT } from "../../config/load";
 import type { StatusReport } from "../../ops/status";
+import { apiOf, managerApi, read } from "./api";
+import { docker as dockerCli } from "./docker";
+import { engineOf } from "./engines";
+import { run } from "./exec";
 
 // The Day-2 commands (npm run status / logs / stop / start) against the two-node acceptance swarm, as
 // an operator runs them: through their npm scripts, with the stack configs the suite generated (their
@@ -17,43 +21,15 @@ const COMMAND_MS = 120_000;
 const CHANGE_MS = 180_000;
 const POLL_MS = 3_000;
 
-interface Result {
-    readonly code: number;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-function exec(command: string, args: readonly string[], timeoutMs = COMMAND_MS): Promise<Result> {
-    return new Promise((resolve) => {
-        execFile(command, [...args], { cwd: PROJECT_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-            resolve({ code, stdout, stderr });
-        });
-    });
-}
-
+const exec = (command: string, args: readonly string[], timeoutMs = COMMAND_MS) => run(command, args, { cwd: PROJECT_ROOT, timeoutMs });
 const npm = (script: string, ...args: string[]) => exec("npm", ["run", "-s", script, "--", ...args]);
-
-async function docker(...args: string[]): Promise<string> {
-    const result = await exec("docker", args);
-    if (result.code !== 0) {
-        throw new Error(`docker ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
-    }
-    return result.stdout;
-}
-
-function pc2Engine(): string {
-    const host = process.env.CASCADE_ENGINE_PC2;
-    if (!host) {
-        throw new Error("CASCADE_ENGINE_PC2 is not set: run the suite through engine/run-acceptance.sh");
-    }
-    return host;
-}
+const docker = (...args: string[]) => dockerCli(args, { timeoutMs: COMMAND_MS });
+const pc2Engine = () => engineOf("pc2");
 
 async function status(): Promise<{ code: number; report: StatusReport; stderr: string }> {
     const result = await npm("status", ...STACKS, "--json");
     expect(result.code, `status --json: ${result.stderr}`).to.be.oneOf([0, 1]);
-    return { code: result.code, report: JSON.parse(result.stdout) as StatusReport, stderr: result.stderr };
+    return { code: result.code ?? -1, report: JSON.parse(result.stdout) as StatusReport, stderr: result.stderr };
 }
 
 /** Polls `status --json` until `until` holds; fails with the last report's problems. */
@@ -66,14 +42,14 @@ async function statusUntil(what: string, until: (report: StatusReport, code: num
             return report;
         }
         last = [...report.engines.map((e) => e.error), ...report.workloads.flatMap((w) => w.problems.map((p) => `${w.name}: ${p}`))].join("; ");
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
     }
     throw new Error(`status never showed ${what} in ${CHANGE_MS / 1000} s; last: ${last}`);
 }
 
 /** The service Docker runs for a workload, by the same rule status uses (the stack `cascade`). */
 async function dockerService(name: string): Promise<string> {
-    const names = (await docker("service", "ls", "--format", "{{.Name}}")).split("\n");
+    const names = (await read("listing the services", () => managerApi().listServices())).map((s) => String(s.Spec?.Name));
     const stacked = `cascade_${name.replace(/^cascade-/, "")}`;
     const found = names.find((n) => n === name || n === stacked);
     if (!found) {
@@ -143,7 +119,7 @@ describe("Day 2: status, logs, stop and start on the two-node swarm", function (
     it("stop then start of PC2's groups leaves its volumes' data intact and ends healthy", async () => {
         const marker = `day2-${Date.now()}`;
         const volume = "cascade_logs";
-        const image = (await docker("-H", pc2Engine(), "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "cascade-standin")).split("\n")[0];
+        const [image] = (await read("listing pc2's stand-in images", () => apiOf(pc2Engine()).listImages({ filters: { reference: ["cascade-standin"] } }))).flatMap((i) => i.RepoTags ?? []);
         await docker("-H", pc2Engine(), "run", "--rm", "-v", `${volume}:/v`, image, "sh", "-c", `echo ${marker} > /v/day2-marker`);
         const stop = await npm("stop", "--config-dir", CONFIG_DIR, "--stack", "pc2");
         expect(stop.code, stop.stderr).to.equal(0);

@@ -1,6 +1,8 @@
 import { spawn } from "child_process";
+import { once } from "events";
 import * as fs from "fs";
 import * as path from "path";
+import * as readline from "readline";
 import { operatorEnvironment } from "./operator";
 import { standalone } from "./groups";
 import { diagnose, type Workloads } from "./readiness";
@@ -39,34 +41,26 @@ export async function runDeployScript(rendered: Rendered, secretsDir: string, ti
     const started = performance.now();
     const output: string[] = [];
     const marks: { label: string; at: number }[] = [];
-    // In the suite's process group, so that an interrupt of the suite stops it too.
+    // In the suite's process group, so that an interrupt of the suite stops it too. Past the limit
+    // Node kills it (spawn's timeout): the script stops at once; the one docker command it was waiting
+    // on ends on its own.
     const child = spawn("bash", [path.join(rendered.dir, "deploy.sh")], {
         env: { ...process.env, ...operatorEnvironment(secretsDir), ...env },
         stdio: ["ignore", "pipe", "pipe"],
+        timeout: timeoutMs,
+        killSignal: "SIGKILL",
     });
-    const onLine = (line: string) => {
-        const at = secondsSince(started);
-        output.push(`[${at.toFixed(1).padStart(6)} s] ${line}`);
-        if (/^Phase \d+: /.test(line) || /^Stack .* deployed\.$/.test(line)) {
-            marks.push({ label: line, at });
-        }
-    };
     for (const stream of [child.stdout, child.stderr]) {
-        let pending = "";
-        stream.on("data", (chunk: Buffer) => {
-            const lines = (pending + chunk.toString()).split("\n");
-            pending = lines.pop() ?? "";
-            lines.forEach(onLine);
+        readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => {
+            const at = secondsSince(started);
+            output.push(`[${at.toFixed(1).padStart(6)} s] ${line}`);
+            if (/^Phase \d+: /.test(line) || /^Stack .* deployed\.$/.test(line)) {
+                marks.push({ label: line, at });
+            }
         });
     }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-        timedOut = true;
-        // The script stops at once; the one docker command it was waiting on ends on its own.
-        child.kill("SIGKILL");
-    }, timeoutMs);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    clearTimeout(timer);
+    const [code, signal] = await once(child, "close") as [number | null, NodeJS.Signals | null];
+    const timedOut = signal === "SIGKILL";
     fs.writeFileSync(log, `${output.join("\n")}\n`);
     if (timedOut || code !== 0) {
         const why = timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exited ${String(code)}`;

@@ -1,10 +1,11 @@
+import { apiOf, managerApi, read, readIfPresent } from "./api";
 import { engineOf, machineOfNode, type ContainerRef } from "./engines";
 import { check, run, type ExecOptions } from "./exec";
 
-// The Docker CLI as the suite uses it: the same commands an operator types, with their JSON read into
-// the few fields the assertions look at. Typed views only: the engine's documents are much larger.
-// `docker` talks to DOCKER_HOST, the manager; container commands go to the engine that runs the
-// container (a ContainerRef names it).
+// What the suite asks of the engines. Actions are the Docker CLI commands an operator types (`docker`
+// talks to DOCKER_HOST, the manager); reads go through the Engine API (api.ts), whose JSON is typed
+// here into the few fields the assertions look at: the engine's documents are much larger. Container
+// reads and commands go to the engine that runs the container (a ContainerRef names it).
 
 const DOCKER_TIMEOUT_MS = 60_000;
 
@@ -19,6 +20,7 @@ export function dockerResult(args: readonly string[], options: ExecOptions = {})
 
 export interface TaskView {
     readonly ID: string;
+    readonly CreatedAt: string;
     readonly NodeID?: string;
     readonly DesiredState: string;
     readonly Status: {
@@ -38,6 +40,7 @@ export interface ContainerView {
 }
 
 export interface ServiceView {
+    readonly ID: string;
     readonly Spec: {
         readonly Mode: { readonly Replicated?: { readonly Replicas: number } };
         readonly TaskTemplate: {
@@ -54,6 +57,7 @@ export interface GenericResource {
 }
 
 export interface NetworkView {
+    readonly Name: string;
     readonly Driver: string;
     readonly Scope: string;
     readonly Internal: boolean;
@@ -62,17 +66,14 @@ export interface NetworkView {
 }
 
 export interface NodeView {
+    /** `ready`, `down`, `disconnected`, `unknown`. */
+    readonly Status: { readonly State: string };
     readonly Spec: { readonly Labels: Readonly<Record<string, string>> | null };
     readonly Description: { readonly Resources: { readonly GenericResources: readonly GenericResource[] | null } };
 }
 
-async function inspect<T>(args: readonly string[], engine?: string): Promise<T[]> {
-    return JSON.parse(await docker([...(engine ? ["-H", engine] : []), "inspect", ...args])) as T[];
-}
-
 export async function inspectService(name: string): Promise<ServiceView> {
-    const [service] = await inspect<ServiceView>(["--type", "service", name]);
-    return service;
+    return await read(`inspecting service ${name}`, () => managerApi().getService(name).inspect()) as ServiceView;
 }
 
 export async function inspectContainers(refs: readonly ContainerRef[]): Promise<ContainerView[]> {
@@ -80,24 +81,28 @@ export async function inspectContainers(refs: readonly ContainerRef[]): Promise<
 }
 
 export async function inspectContainer(ref: ContainerRef): Promise<ContainerView> {
-    const [container] = await inspect<ContainerView>(["--type", "container", ref.id], ref.engine);
-    return container;
+    return await read(`inspecting container ${ref.id} on ${ref.engine}`, () => apiOf(ref.engine).getContainer(ref.id).inspect()) as ContainerView;
+}
+
+/** The container, or undefined when its engine has none of that name or id. */
+export async function findContainer(ref: ContainerRef): Promise<ContainerView | undefined> {
+    return await readIfPresent(`inspecting container ${ref.id} on ${ref.engine}`, () => apiOf(ref.engine).getContainer(ref.id).inspect()) as ContainerView | undefined;
 }
 
 export async function inspectNetwork(name: string): Promise<NetworkView> {
-    const [network] = await inspect<NetworkView>(["--type", "network", name]);
-    return network;
+    return await read(`inspecting network ${name}`, () => managerApi().getNetwork(name).inspect()) as NetworkView;
 }
 
 export async function inspectNode(id: string): Promise<NodeView> {
-    const [node] = JSON.parse(await docker(["node", "inspect", id])) as NodeView[];
-    return node;
+    return await read(`inspecting node ${id}`, () => managerApi().getNode(id).inspect()) as NodeView;
 }
 
-/** Every task of a service, current and past (the engine keeps a few per slot). */
+/** Every task of a service, current and past (the engine keeps a few per slot), newest first as `docker service ps` lists them. */
 export async function serviceTasks(service: string): Promise<TaskView[]> {
-    const ids = (await docker(["service", "ps", "-q", "--no-trunc", service])).split("\n").filter(Boolean);
-    return ids.length === 0 ? [] : inspect<TaskView>(ids);
+    // By id, as `docker service ps` resolves the name first.
+    const { ID } = await inspectService(service);
+    const tasks = await read(`listing the tasks of ${service}`, () => managerApi().listTasks({ filters: { service: [ID] } })) as TaskView[];
+    return tasks.sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt));
 }
 
 /** The tasks that are meant to run now. */

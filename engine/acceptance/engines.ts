@@ -1,4 +1,5 @@
-import { check } from "./exec";
+import type { SwarmNode } from "../../ops/engine-types";
+import { managerApi, read } from "./api";
 
 // The two engines of the acceptance swarm (engine/engines.sh): MainPC's, the manager, and PC2's, a
 // worker. engines.sh prints their sockets and run-acceptance.sh exports them, with DOCKER_HOST set to
@@ -40,7 +41,8 @@ export async function machineOfNode(nodeId: string): Promise<Machine> {
     if (known) {
         return known;
     }
-    const hostname = (await check("docker", ["node", "inspect", "-f", "{{.Description.Hostname}}", nodeId])).trim();
+    const node = await read(`inspecting node ${nodeId}`, () => managerApi().getNode(nodeId).inspect()) as SwarmNode;
+    const hostname = node.Description?.Hostname;
     const machine = MACHINES.find((m) => m === hostname);
     if (!machine) {
         throw new Error(`swarm node ${nodeId} is ${hostname}, not one of the acceptance machines (${MACHINES.join(", ")})`);
@@ -49,7 +51,7 @@ export async function machineOfNode(nodeId: string): Promise<Machine> {
     return machine;
 }
 
-/** The swarm node id of a machine. */
+/** The swarm node id of a machine (the engine resolves a node's hostname, as `docker node inspect` does). */
 export async function nodeOf(machine: Machine): Promise<string> {
-    return (await check("docker", ["node", "inspect", "-f", "{{.ID}}", machine])).trim();
+    return (await read(`inspecting node ${machine}`, () => managerApi().getNode(machine).inspect()) as SwarmNode).ID;
 }

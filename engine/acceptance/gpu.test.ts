@@ -1,11 +1,12 @@
 import { expect } from "chai";
+import { setTimeout as sleep } from "timers/promises";
 import { docker, genericResourceText, inspectContainer, inspectService, serviceTasks } from "./docker";
 import { acceptance } from "./hooks";
 import { containerOf } from "./lookup";
 import { deployStackFile } from "./operator";
 import type { Rendered, RenderedService, StackFile } from "./rendered";
 import { GPU_KIND } from "./stack-configs";
-import { done, notYet, sleep, waitFor } from "./wait";
+import { done, notYet, waitFor } from "./wait";
 
 // S2: the AI engine reserves the GPU as a Swarm generic resource. Swarm places it only on a node that
 // advertises one, and hands the task the resource's id in DOCKER_RESOURCE_GPU (which the NVIDIA

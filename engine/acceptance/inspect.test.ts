@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { serviceKey, STACK_NAMESPACE, TYPE } from "../../plan/render/context";
-import { docker } from "./docker";
+import { apiOf, managerApi, read } from "./api";
 import { actualContainer, actualService, expectedContainer, expectedService } from "./engine-spec";
 import { engineOf } from "./engines";
 import { acceptance } from "./hooks";
@@ -16,9 +16,8 @@ type Json = Record<string, unknown>;
 
 /** Network ids (as the engine's specs refer to them) to names, on the manager. */
 async function engineNetworkNames(): Promise<Record<string, string>> {
-    const ids = (await docker(["network", "ls", "-q", "--no-trunc"])).split("\n").filter(Boolean);
-    const lines = (await docker(["network", "inspect", "-f", "{{.Id}} {{.Name}}", ...ids])).split("\n").filter(Boolean);
-    return Object.fromEntries(lines.map((l) => l.split(" ") as [string, string]));
+    const networks = await read("listing the manager's networks", () => managerApi().listNetworks());
+    return Object.fromEntries(networks.map((n) => [n.Id, n.Name]));
 }
 
 function planned(rendered: Rendered, type: string) {
@@ -37,7 +36,7 @@ describe("inspect equals plan", function () {
             expect(services.length, "planned services").to.be.greaterThan(0);
             for (const service of services) {
                 const key = serviceKey(String(service.inputs.name));
-                const [inspected] = JSON.parse(await docker(["service", "inspect", `${STACK_NAMESPACE}_${key}`])) as { Spec: Json }[];
+                const inspected = await read(`inspecting service ${key}`, () => managerApi().getService(`${STACK_NAMESPACE}_${key}`).inspect()) as { Spec: Json };
                 expect(actualService(inspected.Spec, key, names), service.name).to.deep.equal(expectedService(service.inputs, service.networkNames));
             }
         });
@@ -47,8 +46,8 @@ describe("inspect equals plan", function () {
             for (const container of planned(rendered, TYPE.container)) {
                 const name = String(container.inputs.name);
                 const engine = engineOf(machineOfGroup(String((container.inputs.labels as { label: string; value: string }[]).find((l) => l.label === "cascade.group")?.value)));
-                const [view] = JSON.parse(await docker(["-H", engine, "container", "inspect", name])) as Json[];
-                const image = JSON.parse(await docker(["-H", engine, "image", "inspect", "-f", "{{json .Config}}", String(container.inputs.image)])) as { Env: string[] | null; Labels: Record<string, string> | null };
+                const view: Json = { ...await read(`inspecting container ${name}`, () => apiOf(engine).getContainer(name).inspect()) };
+                const image = (await read(`inspecting image ${String(container.inputs.image)}`, () => apiOf(engine).getImage(String(container.inputs.image)).inspect())).Config as { Env: string[] | null; Labels: Record<string, string> | null };
                 expect(actualContainer(view, serviceKey(name), { env: image.Env ?? [], labels: image.Labels ?? {} }), container.name).to.deep.equal(expectedContainer(container.inputs, container.networkNames));
             }
         });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PROJECT_ROOT } from "../../config/load";
 import { runDeployScript } from "./deploy-script";
-import { currentTasks, docker } from "./docker";
+import { currentTasks, docker, inspectNode } from "./docker";
 import { engineOf, machineOfNode, nodeOf } from "./engines";
 import { check } from "./exec";
 import { acceptance } from "./hooks";
@@ -22,7 +22,7 @@ const DEPLOY_WHILE_DOWN_MS = 120_000;
 const engines = (...args: string[]) => check("bash", ["engine/engines.sh", ...args], { cwd: PROJECT_ROOT, timeoutMs: 90_000 });
 
 async function nodeState(): Promise<string> {
-    return (await docker(["node", "inspect", "-f", "{{.Status.State}}", await nodeOf("pc2")])).trim();
+    return (await inspectNode(await nodeOf("pc2"))).Status.State;
 }
 
 describe("PC2 down and back", function () {

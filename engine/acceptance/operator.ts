@@ -1,6 +1,6 @@
 import * as path from "path";
 import { STACK_NAMESPACE } from "../../plan/render/context";
-import { docker } from "./docker";
+import { managerApi, read } from "./api";
 import { check } from "./exec";
 import type { RenderedContainer, StackFile } from "./rendered";
 import { engineOf } from "./engines";
@@ -22,7 +22,7 @@ export function operatorEnvironment(secretsDir: string): Record<string, string> 
  * Outside deploy.sh they are found among the secrets by their planned prefix.
  */
 async function secretEnvironment(stackFileText: string): Promise<Record<string, string>> {
-    const existing = (await docker(["secret", "ls", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
+    const existing = (await read("listing the secrets", () => managerApi().listSecrets())).flatMap((s) => (s.Spec?.Name ? [s.Spec.Name] : []));
     const env: Record<string, string> = {};
     for (const [, variable, planned] of stackFileText.matchAll(/\$\{(CASCADE_SECRET_[A-Z0-9_]+):-([^}]+)\}/g)) {
         const prefix = planned.replace(/-[0-9a-f]{12}$/, "-");

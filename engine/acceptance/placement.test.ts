@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { currentTasks, dockerResult } from "./docker";
+import { currentTasks, findContainer } from "./docker";
 import { engineOf, machineOfNode, MACHINES } from "./engines";
 import { acceptance } from "./hooks";
 import { allContainers, allServices, machineOfGroup, machineOfService } from "./lookup";
@@ -31,8 +31,8 @@ describe("placement on the two nodes", function () {
         for (const container of allContainers(acceptance())) {
             const machine = machineOfGroup(container.group);
             for (const engine of MACHINES) {
-                const found = (await dockerResult(["-H", engineOf(engine), "container", "inspect", "-f", "{{.State.Running}}", container.name])).stdout.trim();
-                expect(found, `${container.name} on ${engine}'s engine`).to.equal(engine === machine ? "true" : "");
+                const found = await findContainer({ engine: engineOf(engine), id: container.name });
+                expect(found?.State.Running, `${container.name} on ${engine}'s engine`).to.equal(engine === machine ? true : undefined);
             }
         }
     });

@@ -1,4 +1,4 @@
-import { inSubnet } from "./cidr";
+import * as ipaddr from "ipaddr.js";
 import { execIn } from "./docker";
 import type { ContainerRef } from "./engines";
 import type { RenderedAgent } from "./rendered";
@@ -20,6 +20,12 @@ const SCRIPT = `probe() {
     echo "$1:$2|$addresses|$reply"
 }
 `;
+
+/** True when `address` is an IPv4 address inside the IPv4 CIDR `subnet`. */
+function inSubnet(address: string, subnet: string): boolean {
+    const parsed = ipaddr.isValid(address) ? ipaddr.parse(address) : undefined;
+    return parsed instanceof ipaddr.IPv4 && parsed.match(ipaddr.IPv4.parseCIDR(subnet));
+}
 
 export async function probeAgents(container: ContainerRef, targets: readonly { dnsName: string; port: number }[]): Promise<ProbeResult[]> {
     const script = SCRIPT + targets.map((t) => `probe ${t.dnsName} ${t.port}`).join("\n");

@@ -1,4 +1,4 @@
-import { containerOfTask, currentTasks, dockerResult, inspectContainers, inspectService, serviceTasks } from "./docker";
+import { containerOfTask, currentTasks, findContainer, inspectContainers, inspectService, serviceTasks } from "./docker";
 import type { ContainerRef } from "./engines";
 import { done, notYet, waitFor, type Probe } from "./wait";
 
@@ -16,8 +16,8 @@ export async function serviceReady(service: string): Promise<Probe<void>> {
 }
 
 export async function containerReady(container: ContainerRef): Promise<Probe<void>> {
-    const result = await dockerResult(["-H", container.engine, "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", container.id]);
-    const status = result.code === 0 ? result.stdout.trim() : "missing";
+    const view = await findContainer(container);
+    const status = view ? view.State.Health?.Status ?? view.State.Status : "missing";
     return status === "healthy" ? done(undefined) : notYet(`${container.id} ${status}`);
 }
 

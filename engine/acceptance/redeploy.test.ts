@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { apiOf, managerApi, read } from "./api";
 import { runDeployScript } from "./deploy-script";
 import { currentTasks, docker, execIn, inspectContainer, runningContainers } from "./docker";
 import { acceptance } from "./hooks";
@@ -89,11 +90,12 @@ describe("removing and redeploying the stacks", function () {
             }
         }
         await waitFor(`the stack ${STACK_NAMESPACE} to be gone`, { timeoutMs: REMOVAL_WAIT_MS }, async () => {
-            const left = (await Promise.all(MACHINES.map((m) => docker(["-H", engineOf(m), "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK_NAMESPACE}`])))).join("").trim();
-            const services = (await docker(["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK_NAMESPACE}`])).trim();
-            return left === "" && services === "" ? done(undefined) : notYet(`services: ${services.split("\n").length}, containers: ${left.split("\n").length}`);
+            const filters = { label: [`com.docker.stack.namespace=${STACK_NAMESPACE}`] };
+            const left = (await Promise.all(MACHINES.map((m) => read(`listing ${m}'s containers`, () => apiOf(engineOf(m)).listContainers({ all: true, filters }))))).flat();
+            const services = await read("listing the services", () => managerApi().listServices({ filters }));
+            return left.length === 0 && services.length === 0 ? done(undefined) : notYet(`services: ${services.length}, containers: ${left.length}`);
         });
-        const volumes = (await Promise.all(MACHINES.map((m) => docker(["-H", engineOf(m), "volume", "ls", "--format", "{{.Name}}"])))).join("\n").split("\n");
+        const volumes = (await Promise.all(MACHINES.map(async (m) => (await read(`listing ${m}'s volumes`, () => apiOf(engineOf(m)).listVolumes())).Volumes.map((v) => v.Name)))).flat();
         expect(volumes).to.include.members(written.map((m) => m.volume));
     });
 

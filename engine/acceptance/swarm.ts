@@ -1,4 +1,5 @@
-import { overlaps } from "./cidr";
+import { apiOf, read } from "./api";
+import { cidrsOverlap } from "../../model/units";
 import { docker, genericResourceText, inspectNode, type NetworkView } from "./docker";
 import { engineOf, MACHINES, nodeOf, type Machine } from "./engines";
 import type { NodeSize } from "./topology";
@@ -14,7 +15,7 @@ interface EngineInfo {
 }
 
 export async function engineInfo(machine: Machine): Promise<EngineInfo> {
-    return JSON.parse(await docker(["-H", engineOf(machine), "info", "--format", "{{json .}}"])) as EngineInfo;
+    return await read(`${machine}'s engine info`, () => apiOf(engineOf(machine)).info()) as EngineInfo;
 }
 
 export function nodeSize(info: EngineInfo): NodeSize {
@@ -51,12 +52,10 @@ export async function tagImages(source: string, tags: readonly string[]): Promis
 export async function localSubnetConflicts(subnets: readonly string[]): Promise<string[]> {
     const conflicts: string[] = [];
     for (const machine of MACHINES) {
-        const engine = ["-H", engineOf(machine)];
-        const names = (await docker([...engine, "network", "ls", "--filter", "scope=local", "--format", "{{.Name}}"])).split("\n").filter(Boolean);
-        for (const name of names) {
-            const [network] = JSON.parse(await docker([...engine, "network", "inspect", name])) as NetworkView[];
+        const networks = await read(`listing ${machine}'s local networks`, () => apiOf(engineOf(machine)).listNetworks({ filters: { scope: ["local"] } })) as NetworkView[];
+        for (const network of networks) {
             for (const used of (network.IPAM.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : []))) {
-                conflicts.push(...subnets.filter((s) => overlaps(s, used)).map((s) => `${machine}: ${name} (${used}) overlaps ${s}`));
+                conflicts.push(...subnets.filter((s) => cidrsOverlap(s, used)).map((s) => `${machine}: ${network.Name} (${used}) overlaps ${s}`));
             }
         }
     }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "timers/promises";
+
 // Bounded waiting: every wait of the suite polls through here, with a deadline, and fails with what it
 // was waiting for and the last state it saw, so a run never hangs and a failure says where it stuck.
 
@@ -27,10 +29,6 @@ export async function waitFor<T>(what: string, options: WaitOptions, probe: () =
         }
         await sleep(options.intervalMs ?? 1000);
     }
-}
-
-export function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Seconds since a start time from performance.now(), for the timings the suite prints. */

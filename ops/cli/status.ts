@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import { parseStatusArgs, USAGES } from "../args";
 import { takeSnapshot } from "../observe";
 import { exitCodeOf, judge } from "../status";
@@ -26,7 +27,7 @@ async function run(argv: readonly string[]): Promise<number> {
         const report = judge(stacks, await takeSnapshot(stacks));
         process.stdout.write(`${process.stdout.isTTY ? CLEAR : ""}${statusText(report)}\n(refreshing every ${args.watchSeconds} s; Ctrl-C to stop)\n`);
         process.exitCode = exitCodeOf(report);
-        await new Promise((resolve) => setTimeout(resolve, interval));
+        await sleep(interval);
     }
 }
 

@@ -1,4 +1,4 @@
-import { parseArgs } from "util";
+import { parseOptions } from "../args";
 
 // Command-line arguments of `npm run plan:comment`. Parsing only.
 
@@ -31,29 +31,13 @@ export interface CommentArgs {
 }
 
 export function parseCommentArgs(argv: readonly string[]): CommentArgs | "help" {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                "base-ref": { type: "string" },
-                stack: { type: "string", multiple: true },
-                "policy-config": { type: "string" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(argv, {
+        "base-ref": { type: "string" },
+        stack: { type: "string", multiple: true },
+        "policy-config": { type: "string" },
+    }, (message) => new UsageError(message));
     if (values.help) {
         return "help";
-    }
-    for (const [flag, value] of [["--base-ref", values["base-ref"]], ["--policy-config", values["policy-config"]], ...(values.stack ?? []).map((s) => ["--stack", s])] as const) {
-        if (value === "") {
-            throw new UsageError(`${flag} needs a value`);
-        }
     }
     return { baseRef: values["base-ref"], stacks: values.stack ?? [], policyConfigFile: values["policy-config"] };
 }

@@ -13,13 +13,19 @@ import { KUBERNETES_TYPES } from "../../components/resource-types";
 // in any file: apply.sh creates each namespace's Secret from the operator's secret files.
 
 /**
- * Documents separated by `---`, each in YAML 1.1 quoting (kubectl's YAML reader is 1.1: an env
- * value "on" or "yes" must stay a string), long values on one line.
+ * A stream of documents, each started by `---` and written in YAML 1.1 quoting (kubectl's YAML reader
+ * is 1.1: an env value "on" or "yes" must stay a string), long values on one line; the header is the
+ * first document's comment, before its `---`, with `#` on blank lines too.
  */
 function manifestsYaml(header: string, objects: readonly KubernetesObjectOf[]): string {
-    const comment = header.split("\n").map((line) => (line === "" ? "#" : `# ${line}`)).join("\n");
-    const documents = objects.map((o) => new Document(o.manifest, { version: "1.1" }).toString({ lineWidth: 0 }));
-    return `${comment}\n${documents.map((d) => `---\n${d}`).join("")}`;
+    return objects.map((o, index) => {
+        const document = new Document(o.manifest, { version: "1.1" });
+        if (index === 0) {
+            document.commentBefore = header.split("\n").map((line) => (line === "" ? "" : ` ${line}`)).join("\n");
+        }
+        // directives: true writes the `---` of every document (and no %YAML line).
+        return document.toString({ directives: true, lineWidth: 0, commentString: (comment) => comment.replace(/^/gm, "#") });
+    }).join("");
 }
 
 export function renderKubernetes(plan: Plan): RenderedFile[] {
