@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../plan/capture";
+import type { CapturedResource } from "../captured/resource";
 
 // The payload floor: the resources a plan registered (type token, name, parent, provider, dependsOn
 // and the inputs the provider received), registered again as bare SDK resources, with no config, model,

@@ -1,5 +1,5 @@
 import { apiOf, read } from "./api";
-import { cidrsOverlap } from "../../model/units";
+import { cidrsOverlap } from "../../config/units";
 import { docker, genericResourceText, inspectNode, type NetworkView } from "./docker";
 import { engineOf, MACHINES, nodeOf, type Machine } from "./engines";
 import type { NodeSize } from "./topology";
