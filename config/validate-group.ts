@@ -1,6 +1,7 @@
 import type { Topology, TopologyGroup } from "./schema/topology";
 import { agentPath, groupPath } from "./paths";
 import { formatMemory } from "./units";
+import { PROGRAM_VARIABLE_NAMES } from "./program-environment";
 
 // Rules of one group's settings: what a container can be given, what real-time scheduling needs,
 // and the machine pin (S5) that a group's own labels and constraints must not contradict.
@@ -102,14 +103,12 @@ export function checkPhasesAfterRedis(topology: Topology, problem: Report): void
  * Variables the program sets itself (model/build.ts): a topology value for one of them would be
  * overridden, or, for SECURE_ZMQ, would override the stack's secureZmq, without a word.
  */
-const PROGRAM_ENVIRONMENT = ["SECURE_ZMQ", "CASCADE_GROUP", "CASCADE_MACHINE", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD_FILE", "ZMQ_CERTIFICATES_DIR", "CASCADE_AGENTS", "MAINPC_HUB_ENDPOINT"];
-
 export function checkEnvironment(topology: Topology, problem: Report): void {
     const volumeVariables = new Map(Object.entries(topology.volumes).flatMap(([key, volume]) => Object.keys(volume.env).map((name): [string, string] => [name, key])));
     const check = (path: string, environment: Readonly<Record<string, string>>) => {
         for (const name of Object.keys(environment)) {
             const volume = volumeVariables.get(name);
-            if (PROGRAM_ENVIRONMENT.includes(name)) {
+            if (PROGRAM_VARIABLE_NAMES.includes(name)) {
                 problem(`${path}.${name}`, `${name} is set by the program itself, so this value would be ignored or would undo a stack setting`, "remove it, or use a name of your own");
             } else if (volume !== undefined) {
                 problem(`${path}.${name}`, `${name} is set from the mount of volume ${volume} (volumes.${volume}.env), which replaces this value`, "remove it, or rename one of the two");

@@ -2,6 +2,7 @@ import { observabilityHub } from "../config/hub";
 import type { StackIdentity } from "../config/load";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology, TopologyGroup, VolumeMount } from "../config/schema/topology";
+import { PROGRAM_VARIABLES } from "../config/program-environment";
 import { agentMemorySum } from "../config/units";
 import { budgetOf } from "./budget";
 import { startupOrders } from "../config/startup";
@@ -266,16 +267,16 @@ function groupEnvironment(group: TopologyGroup, ctx: SharedContext, mounts: read
     const { topology, stack, machine } = ctx;
     return {
         ...machine.environment,
-        SECURE_ZMQ: stack.secureZmq ? "1" : "0",
+        [PROGRAM_VARIABLES.secureZmq]: stack.secureZmq ? "1" : "0",
         ...group.environment,
         ...volumeEnvironment(topology, mounts),
-        CASCADE_GROUP: group.name,
-        CASCADE_MACHINE: machine.name,
-        REDIS_HOST: ctx.redisDns,
-        REDIS_PORT: String(topology.redis.port),
-        REDIS_PASSWORD_FILE: REDIS_PASSWORD_TARGET,
-        ...(stack.secureZmq ? { ZMQ_CERTIFICATES_DIR } : {}),
-        CASCADE_AGENTS: manifest,
+        [PROGRAM_VARIABLES.group]: group.name,
+        [PROGRAM_VARIABLES.machine]: machine.name,
+        [PROGRAM_VARIABLES.redisHost]: ctx.redisDns,
+        [PROGRAM_VARIABLES.redisPort]: String(topology.redis.port),
+        [PROGRAM_VARIABLES.redisPasswordFile]: REDIS_PASSWORD_TARGET,
+        ...(stack.secureZmq ? { [PROGRAM_VARIABLES.zmqCertificatesDir]: ZMQ_CERTIFICATES_DIR } : {}),
+        [PROGRAM_VARIABLES.agents]: manifest,
     };
 }
 
@@ -297,7 +298,7 @@ function agentModels(group: TopologyGroup, ctx: SharedContext): AgentModel[] {
         dependsOn: agent.dependsOn,
         environment: {
             ...agent.environment,
-            ...(agent.mainpcHubEndpoint && ctx.mainpcHubEndpoint ? { MAINPC_HUB_ENDPOINT: ctx.mainpcHubEndpoint } : {}),
+            ...(agent.mainpcHubEndpoint && ctx.mainpcHubEndpoint ? { [PROGRAM_VARIABLES.hubEndpoint]: ctx.mainpcHubEndpoint } : {}),
         },
         memoryLimitBytes: agent.memoryLimit,
         optional: agent.optional,

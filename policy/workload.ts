@@ -1,3 +1,4 @@
+import { PROGRAM_VARIABLES } from "../config/program-environment";
 import type { PolicyResourceView } from "./resource";
 
 // The platform-neutral views the rules reason about. A reader (policy/readers/) turns one resource of
@@ -71,7 +72,7 @@ export interface ManifestAgent {
     readonly env: Readonly<Record<string, string>>;
 }
 
-const MANIFEST_ENV = "CASCADE_AGENTS";
+const MANIFEST_ENV = PROGRAM_VARIABLES.agents;
 
 /** The agents of a workload's manifest, or undefined when it has none (or it is not JSON). */
 export function manifestOf(workload: Workload): ManifestAgent[] | undefined {
