@@ -14,6 +14,14 @@ export function namespaceName(prefix: string, group: Pick<GroupModel, "shortName
     return `${prefix}-${group.shortName}`;
 }
 
+/**
+ * `<prefix>-monitoring-<machine>`, where the monitoring services run without the Prometheus operator:
+ * each machine stack's own, so the two stacks never share an object.
+ */
+export function monitoringNamespaceName(prefix: string, machine: string): string {
+    return `${prefix}-monitoring-${machine}`;
+}
+
 /** The agent's Service, resolvable as `<agent>.<namespace>` from any pod of the cluster. */
 export function serviceName(agent: Pick<AgentModel, "name">): string {
     return agent.name.toLowerCase();

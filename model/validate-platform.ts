@@ -1,7 +1,7 @@
 import { chooseFrom, type ConfigProblem } from "../config/errors";
 import type { StackConfig } from "../config/schema/stack";
 import type { Topology } from "../config/schema/topology";
-import { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, namespaceName, publicServiceName, serviceName } from "./kubernetes-names";
+import { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, monitoringNamespaceName, namespaceName, publicServiceName, serviceName } from "./kubernetes-names";
 import type { CascadeModel } from "./types";
 import { contentHash, contentName, secretPrefix } from "./docker-names";
 import type { Sources } from "../config/validate";
@@ -45,14 +45,20 @@ export function platformProblems(topology: Topology, model: CascadeModel, stack:
         return problems;
     }
     const settings = stack.kubernetes;
-    // One problem for the prefix, with the bound every group's namespace fits in (group names are at
-    // most 63 characters, so the bound is at least 7).
-    const tooLong = model.groups.filter((g) => namespaceName(settings.namespacePrefix, g).length > MAX_LABEL_LENGTH || !DNS_1123_LABEL.test(namespaceName(settings.namespacePrefix, g)));
+    // One problem for the prefix, with the bound every namespace of the stack fits in: each group's,
+    // and the monitoring's when it runs without the operator.
+    const namespaces = [
+        ...model.groups.map((g) => ({ owner: g.name, name: namespaceName(settings.namespacePrefix, g) })),
+        ...(!model.monitoring.operator && model.monitoring.services.length > 0
+            ? [{ owner: "the monitoring", name: monitoringNamespaceName(settings.namespacePrefix, model.machine.name) }]
+            : []),
+    ];
+    const tooLong = namespaces.filter((n) => n.name.length > MAX_LABEL_LENGTH || !DNS_1123_LABEL.test(n.name));
     if (tooLong.length > 0) {
-        const longest = Math.max(...model.groups.map((g) => g.shortName.length));
+        const longestSuffix = Math.max(...namespaces.map((n) => n.name.length - settings.namespacePrefix.length));
         problem(`${KEY}.namespacePrefix`,
-            `namespace "${namespaceName(settings.namespacePrefix, tooLong[0])}" for ${tooLong[0].name}${tooLong.length > 1 ? ` (and ${tooLong.length - 1} more)` : ""} is not a DNS-1123 label of at most ${MAX_LABEL_LENGTH} characters`,
-            `use a prefix of at most ${MAX_LABEL_LENGTH - 1 - longest} lower-case letters, digits and '-'`);
+            `namespace "${tooLong[0].name}" for ${tooLong[0].owner}${tooLong.length > 1 ? ` (and ${tooLong.length - 1} more)` : ""} is not a DNS-1123 label of at most ${MAX_LABEL_LENGTH} characters`,
+            `use a prefix of at most ${MAX_LABEL_LENGTH - longestSuffix} lower-case letters, digits and '-'`);
     }
     for (const group of model.groups) {
         for (const agent of group.agents) {

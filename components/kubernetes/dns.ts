@@ -2,7 +2,8 @@ import type { KubernetesSettings } from "../../config/schema/stack";
 import type { CascadeModel } from "../../model/types";
 import { namespaceName } from "../../model/kubernetes-names";
 import { MONITORING_GROUP } from "../../model/monitoring/services";
-import { monitoringNamespaceName, monitoringServiceName } from "./monitoring-workloads";
+import { monitoringNamespaceName } from "../../model/kubernetes-names";
+import { monitoringServiceName } from "./monitoring-workloads";
 
 /**
  * CoreDNS rewrite rules that make the seed's names (`<agent>.<group>.cascade`, as the model and the

@@ -4,7 +4,7 @@ import type { KubernetesSettings } from "../../config/schema/stack";
 import { MONITORING_GROUP, MONITORING_PHASE } from "../../model/monitoring/services";
 import type { MonitoringService } from "../../model/monitoring/types";
 import type { MachineModel } from "../../model/types";
-import { claimName, QUOTA_NAME } from "../../model/kubernetes-names";
+import { claimName, monitoringNamespaceName, QUOTA_NAME } from "../../model/kubernetes-names";
 import { LABEL, labelsOf } from "../labels";
 import { claims } from "./claims";
 import { cascadeNamespaceSelector } from "./labels";
@@ -23,11 +23,6 @@ export interface KubernetesMonitoringWorkloadsArgs {
     /** The stack config's `data` settings, for Prometheus's (and Grafana's) claim and its namespace. */
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
-}
-
-/** `<prefix>-monitoring-<machine>`: each machine stack's own, so the two stacks never share an object. */
-export function monitoringNamespaceName(prefix: string, machine: string): string {
-    return `${prefix}-monitoring-${machine}`;
 }
 
 /** The Service of a monitoring service: the first label of its overlay name (`prometheus`, `node-exporter-pc2`). */
