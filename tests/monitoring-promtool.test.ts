@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { BLACKBOX, BLACKBOX_MISSING, checkBlackboxConfig, checkConfig, checkRules, commandPath, promtoolPath, PROMTOOL_MISSING, testRules } from "./support/monitoring/promtool";
+import { AMTOOL_MISSING, BLACKBOX, BLACKBOX_MISSING, checkAlertmanagerConfig, checkBlackboxConfig, checkConfig, checkRules, commandPath, promtoolPath, PROMTOOL_MISSING, testRules } from "./support/monitoring/promtool";
 import { ruleTests } from "./support/monitoring/rule-tests";
 import { stackModel } from "./support/monitoring/models";
 import type { CascadeModel } from "../model/types";
@@ -130,5 +130,30 @@ describe("the generated blackbox exporter modules under the real exporter", func
 
     it("refuses a module whose timeout is not a duration (the check can fail)", () => {
         expect(checkBlackboxConfig("modules:\n  http_2xx:\n    prober: http\n    timeout: forever\n").ok).to.equal(false);
+    });
+});
+
+describe("the generated Alertmanager config under the real amtool", function () {
+    before(function () {
+        if (commandPath("amtool") === undefined) {
+            if (process.env.CI === "true") {
+                throw new Error(`${AMTOOL_MISSING}: CI must run these tests`);
+            }
+            console.log(`      SKIPPED: ${AMTOOL_MISSING}`);
+            this.skip();
+        }
+    });
+
+    it("accepts the config the program generates for a stack's receiver", () => {
+        const model = stackModel("mainpc", { "cascade:monitoring": { alertmanager: { enabled: true, webhookUrl: "http://alerts.example:5001/" } } });
+        const file = model.monitoring.services.find((s) => s.role === "alertmanager")?.files[0];
+        expect(file, "the Alertmanager service's config file").to.not.equal(undefined);
+        const result = checkAlertmanagerConfig(file?.content ?? "");
+        expect(result.ok, result.output).to.equal(true);
+        expect(result.output).to.contain("1 receivers");
+    });
+
+    it("refuses a route to a receiver that does not exist (the check can fail)", () => {
+        expect(checkAlertmanagerConfig("route:\n  receiver: nobody\nreceivers:\n  - name: cascade\n").ok).to.equal(false);
     });
 });

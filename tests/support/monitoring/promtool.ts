@@ -27,6 +27,16 @@ export function checkBlackboxConfig(config: string): PromtoolResult {
     });
 }
 
+export const AMTOOL_MISSING = "amtool is not installed (apt-get install -y prometheus-alertmanager; .ci/run installs it)";
+
+/** Alertmanager's own check of a configuration file (`amtool check-config`). */
+export function checkAlertmanagerConfig(config: string): PromtoolResult {
+    return withFiles({ "alertmanager.yml": config }, (dir) => {
+        const result = spawnSync("amtool", ["check-config", "alertmanager.yml"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+        return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+    });
+}
+
 export const PROMTOOL_MISSING = "promtool is not installed (apt-get install -y prometheus; .ci/run installs it)";
 
 export interface PromtoolResult {
