@@ -143,8 +143,8 @@ const BAD: readonly BadSetting[] = [
         settings: { namespacePrefix: "a".repeat(50) },
         expected: [
             "(1 problem)",
-            `cascade:kubernetes.namespacePrefix: namespace "${"a".repeat(50)}-request-handler" for cascade-request-handler (and 2 more) is not a DNS-1123 label of at most 63 characters`,
-            "Fix: use a prefix of at most 47 lower-case letters, digits and '-'",
+            `cascade:kubernetes.namespacePrefix: namespace "${"a".repeat(50)}-request-handler" for cascade-request-handler (and 3 more) is not a DNS-1123 label of at most 63 characters`,
+            "Fix: use a prefix of at most 45 lower-case letters, digits and '-'",
         ],
     },
     {
