@@ -220,10 +220,16 @@ export interface CascadeModel {
     readonly gpuResourceKind: string;
     readonly allowSysAdmin: boolean;
     readonly data: { readonly protect: boolean; readonly retainOnDelete: boolean };
-    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    readonly logging: LoggingModel;
     /** What this stack takes from the stack that owns the shared pieces (the seed's MainPC). */
     readonly owner: OwnerLink;
     readonly dnsSuffix: string;
     /** Prometheus, its exporters, alert rules and dashboards (model/monitoring/). */
     readonly monitoring: MonitoringModel;
+}
+
+/** Docker's json-file log rotation, from the stack's `cascade:logging`. */
+export interface LoggingModel {
+    readonly maxSize: string;
+    readonly maxFile: number;
 }

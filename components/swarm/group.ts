@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { secretValue, type StackSecrets } from "../stack-input";
-import type { GroupModel, RedisModel } from "../../model/types";
+import type { GroupModel, LoggingModel, RedisModel } from "../../model/types";
 import { dockerLabels, groupLabels } from "../labels";
 import {
     containerCapabilityArgs,
@@ -33,7 +33,7 @@ export interface SwarmGroupArgs {
     readonly secretValues: StackSecrets;
     /** The Swarm generic resource kind that stands for a GPU (S2). */
     readonly gpuResourceKind: string;
-    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    readonly logging: LoggingModel;
     /** Redis, when this group hosts it: it is created first and the group waits for it. */
     readonly redis?: RedisModel;
 }

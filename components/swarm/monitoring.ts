@@ -6,6 +6,7 @@ import type { MonitoringService } from "../../model/monitoring/types";
 import { dockerLabels, labelsOf } from "../labels";
 import type { SwarmNetworkIds } from "./group";
 import { SERVICE_OPTIONS, serviceArgs, type ConfigReference } from "./service-args";
+import type { LoggingModel } from "../../model/types";
 
 /** Arguments of one monitoring service on Docker Swarm. */
 export interface SwarmMonitoringServiceArgs {
@@ -13,7 +14,7 @@ export interface SwarmMonitoringServiceArgs {
     readonly service: MonitoringService;
     readonly networks: SwarmNetworkIds;
     readonly gpuResourceKind: string;
-    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    readonly logging: LoggingModel;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { RedisModel } from "../../model/types";
+import type { LoggingModel, RedisModel } from "../../model/types";
 import { labelsOf } from "../labels";
 import type { SecretReference } from "./secrets";
 import { SERVICE_OPTIONS, serviceArgs } from "./service-args";
@@ -12,7 +12,7 @@ export interface SwarmRedisArgs {
     readonly internalNetworkId: pulumi.Input<string>;
     /** The password, as a Docker secret file. */
     readonly secret: SecretReference;
-    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    readonly logging: LoggingModel;
 }
 
 /**

@@ -2,7 +2,7 @@ import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { convergeWithRollbackSeconds } from "../../model/converge";
 import { nanoCpus } from "../../config/units";
-import type { HealthModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
+import type { HealthModel, LoggingModel, MountModel, ResourceAmounts, Resources, RestartPolicyModel, UpdatePolicyModel } from "../../model/types";
 import { dockerLabels } from "../labels";
 import { failureRatio, serviceDuration } from "./read-back";
 import type { SecretReference } from "./secrets";
@@ -133,7 +133,7 @@ export interface ServiceSpec {
     readonly externalNetworkId?: pulumi.Input<string>;
     readonly publishedPorts: readonly number[];
     readonly endpointMode: "vip" | "dnsrr";
-    readonly logging: { readonly maxSize: string; readonly maxFile: number };
+    readonly logging: LoggingModel;
 }
 
 /** The provider inputs of a Cascade Swarm service. */
